@@ -1,0 +1,96 @@
+"""The exception tree of SER Advieswijzer.
+
+Every error the project raises on purpose derives from one base class, so the CLI and the
+UI can turn it into friendly text in one place::
+
+    AdvieswijzerError
+    ├── ConfigError            settings or a manifest file are wrong
+    ├── SourceError            a source document cannot be used (per file; the build goes on)
+    │   ├── NotAPdfError           the file is not a PDF
+    │   ├── CorruptPdfError        truncated or damaged PDF, or a PDF with 0 pages
+    │   ├── EncryptedPdfError      the PDF is password protected
+    │   └── NoTextLayerError       the PDF has no text layer (needs OCR)
+    ├── FetchError             a manifest document could not be downloaded
+    ├── IndexError_            the index is missing, incomplete or was built differently
+    │   ├── IndexMissingError      no index has been built yet
+    │   └── EmbedderMismatchError  the index was built with another embedder
+    ├── BuildError             a build could not produce a new index (the old one stays)
+    └── StoreUnavailableError  the vector store (Chroma server) cannot be reached
+
+Messages name the item with ``!r`` and say what to do next.
+"""
+
+from __future__ import annotations
+
+
+class AdvieswijzerError(Exception):
+    """Base class of every error this project raises on purpose."""
+
+
+class ConfigError(AdvieswijzerError):
+    """Settings or a manifest file are invalid."""
+
+
+class SourceError(AdvieswijzerError):
+    """A source document cannot be ingested; the build skips it and goes on."""
+
+    status = "error"
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path!r}: {message}")
+        self.path = path
+        self.reason = message
+
+
+class NotAPdfError(SourceError):
+    status = "not a PDF"
+
+
+class CorruptPdfError(SourceError):
+    status = "corrupt PDF"
+
+
+class EncryptedPdfError(SourceError):
+    status = "encrypted"
+
+
+class NoTextLayerError(SourceError):
+    status = "needs OCR"
+
+
+class FetchError(AdvieswijzerError):
+    """A manifest document could not be downloaded."""
+
+
+class IndexError_(AdvieswijzerError):  # noqa: N801 - avoid shadowing the builtin IndexError
+    """The index cannot be used as it is."""
+
+
+class IndexMissingError(IndexError_):
+    def __init__(self, location: str) -> None:
+        super().__init__(
+            f"No index found at {location!r}. Build it first with: python -m ingest build"
+        )
+
+
+class EmbedderMismatchError(IndexError_):
+    def __init__(self, built_with: str, requested: str) -> None:
+        super().__init__(
+            f"The index was built with embedder {built_with!r} but {requested!r} is configured. "
+            "Use the same embedder, or rebuild with: python -m ingest build --rebuild"
+        )
+
+
+class BuildError(AdvieswijzerError):
+    """A build could not produce a new index; the previous index stays in use."""
+
+
+class StoreUnavailableError(AdvieswijzerError):
+    """The vector store cannot be reached."""
+
+    def __init__(self, where: str, detail: str = "") -> None:
+        extra = f" ({detail})" if detail else ""
+        super().__init__(
+            f"De zoekdienst is tijdelijk niet bereikbaar: Chroma at {where!r}{extra}. "
+            "Check that the Chroma server runs, or unset CHROMA_HOST to use the embedded store."
+        )

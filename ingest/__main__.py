@@ -1,0 +1,49 @@
+"""Command line: ``python -m ingest build`` and ``python -m ingest fetch``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from corpus.errors import AdvieswijzerError
+from corpus.settings import apply_offline_env, get_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingest", description="Build the SER Advieswijzer index.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    build_cmd = sub.add_parser("build", help="ingest every PDF in the corpus folders")
+    build_cmd.add_argument("--rebuild", action="store_true", help="rebuild even if nothing changed")
+    build_cmd.add_argument("--if-missing", action="store_true", help="only build when there is no index yet")
+    build_cmd.add_argument("--quiet", action="store_true", help="no progress lines")
+    sub.add_parser("fetch", help="download the manifest's missing documents")
+    args = parser.parse_args(argv)
+    apply_offline_env()
+    try:
+        if args.command == "build":
+            return _build(args)
+        from ingest.fetch import run_fetch
+
+        return run_fetch(get_settings())
+    except AdvieswijzerError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+
+
+def _build(args: argparse.Namespace) -> int:
+    from ingest import store
+    from ingest.build import build
+    from ingest.progress import Progress
+    from ingest.report import render_report
+
+    settings = get_settings()
+    if args.if_missing and store.current_version(settings.index):
+        print("Index present; nothing to do (use `python -m ingest build` to update it).")
+        return 0
+    report = build(settings, Progress.for_terminal(quiet=args.quiet), rebuild=args.rebuild)
+    print(render_report(report))
+    return 0 if report.ingested else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

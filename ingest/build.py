@@ -1,0 +1,278 @@
+"""Build (or update) the index: discover → parse → structure → chunk → embed → store → switch.
+
+Incremental and safe: a file whose bytes and the ingest code are unchanged reuses its chunks
+and their vectors from the current version, a chunk whose text is unchanged reuses its
+vector, and nothing at all is done when nothing changed. The new version is written aside
+and published only when complete.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from corpus.errors import BuildError, SourceError
+from corpus.manifest import SourceFile, discover, load_manifest
+from corpus.records import Catalogue, Chunk, Document
+from corpus.settings import Settings
+from ingest import store
+from ingest.catalogue import Structure, analyse
+from ingest.chunk import make_chunks
+from ingest.embed import Embedder, make_embedder
+from ingest.keyword import build_keyword_index
+from ingest.outline import build_outline
+from ingest.pdf import read_pdf
+from ingest.progress import Progress
+
+INGEST_VERSION = "1"  # bump when parsing, cleaning, structure or chunking change their output
+
+
+@dataclass
+class FileReport:
+    path: str
+    doc_id: str
+    pages: int = 0
+    chunks: int = 0
+    recommendations: int = 0
+    status: str = "ok"
+    message: str = ""
+
+
+@dataclass
+class BuildReport:
+    version: str | None
+    files: list[FileReport] = field(default_factory=list)
+    embedded: int = 0
+    reused: int = 0
+    unchanged: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ingested(self) -> int:
+        return sum(1 for f in self.files if f.status in ("ok", "reused"))
+
+
+@dataclass
+class _DocResult:
+    document: Document
+    chunks: list[Chunk]
+    catalogue: Catalogue
+
+
+def build(settings: Settings, progress: Progress | None = None, rebuild: bool = False) -> BuildReport:
+    """Build a new index version if anything changed; returns what happened per file."""
+    started = time.perf_counter()
+    progress = progress or Progress.for_terminal()
+    sources = load_manifest(settings.corpus.manifest)
+    files, duplicates = discover(settings.corpus.folders, sources)
+    key = _ingest_key(settings)
+    previous = _previous(settings)
+    report = BuildReport(version=None)
+    report.files += [FileReport(str(d), "", status="duplicate", message=f"same bytes as {str(o)!r}") for d, o in duplicates]
+    if not rebuild and previous and _unchanged(previous[1], files, key, settings):
+        report.version, report.unchanged = previous[0], True
+        report.files += [FileReport(str(f.path), f.doc_id, status="unchanged") for f in files]
+        report.seconds = time.perf_counter() - started
+        return report
+    results = _ingest_files(files, key, previous, report, settings, progress)
+    if not results:
+        raise BuildError("Nothing could be ingested: " + "; ".join(f"{f.path}: {f.message}" for f in report.files))
+    report.version = _write_version(settings, results, key, previous, report, progress)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _ingest_key(settings: Settings) -> dict[str, Any]:
+    return {
+        "ingest_version": INGEST_VERSION,
+        "chunk_words": settings.ingest.chunk_words,
+        "overlap_words": settings.ingest.overlap_words,
+    }
+
+
+def _previous(settings: Settings) -> tuple[str, dict[str, Any]] | None:
+    version = store.current_version(settings.index)
+    if version is None:
+        return None
+    return version, store.load_manifest(store.versions_dir(settings.index) / version)
+
+
+def _unchanged(manifest: dict[str, Any], files: list[SourceFile], key: dict[str, Any], settings: Settings) -> bool:
+    current = {f.doc_id: f.sha256 for f in files}
+    built = {doc_id: info["sha256"] for doc_id, info in manifest["files"].items()}
+    return (
+        current == built
+        and manifest["key"] == key
+        and manifest["embedder_setting"] == [settings.ingest.embedder, settings.ingest.model]
+        and manifest.get("chroma") == _chroma_location(settings)
+    )
+
+
+def _chroma_location(settings: Settings) -> str:
+    index = settings.index
+    return f"http://{index.chroma_host}:{index.chroma_port}" if index.chroma_host else "embedded"
+
+
+def _ingest_files(files, key, previous, report, settings, progress) -> list[_DocResult]:  # noqa: ANN001
+    old = _old_results(settings, previous, key)
+    results = []
+    for source_file in progress.iterate(files, "parse"):
+        file_report = FileReport(str(source_file.path), source_file.doc_id)
+        report.files.append(file_report)
+        reused = old.get((source_file.doc_id, source_file.sha256))
+        try:
+            result = reused or ingest_document(source_file, settings)
+        except SourceError as exc:
+            file_report.status, file_report.message = exc.status, exc.reason
+            continue
+        file_report.status = "reused" if reused else "ok"
+        file_report.pages = result.document.pages
+        file_report.chunks = len(result.chunks)
+        file_report.recommendations = len(result.catalogue.recommendations)
+        results.append(result)
+    return results
+
+
+def ingest_document(source_file: SourceFile, settings: Settings) -> _DocResult:
+    """Parse, structure and chunk one PDF (no embedding)."""
+    pages, meta = read_pdf(source_file.path, source_file.doc_id)
+    document = _document(source_file, meta, len(pages))
+    outline = build_outline(document.doc_id, pages)
+    structure = analyse(outline, document)
+    chunks = make_chunks(document, outline, structure, settings.ingest.chunk_words, settings.ingest.overlap_words)
+    return _DocResult(document, chunks, _doc_catalogue(document, structure))
+
+
+def _document(source_file: SourceFile, meta: dict[str, str], pages: int) -> Document:
+    src = source_file.source
+    return Document(
+        doc_id=source_file.doc_id,
+        title=src.title if src else meta.get("title") or source_file.path.stem,
+        publisher=src.publisher if src else meta.get("author", ""),
+        path=str(source_file.path),
+        sha256=source_file.sha256,
+        pages=pages,
+        kind=src.kind if src else "document",
+        date=src.date if src else "",
+        url=src.url if src else "",
+    )
+
+
+def _doc_catalogue(document: Document, structure: Structure) -> Catalogue:
+    return Catalogue(
+        documents=(document,),
+        sections=tuple(structure.sections),
+        recommendations=tuple(structure.recommendations),
+        best_practices=tuple(structure.best_practices),
+        quotes=tuple(structure.quotes),
+        themes={document.doc_id: tuple(structure.themes)},
+    )
+
+
+def _old_results(settings: Settings, previous, key) -> dict[tuple[str, str], _DocResult]:  # noqa: ANN001
+    """Per (doc id, sha256): the previous version's chunks and catalogue, if built the same way."""
+    if previous is None or previous[1]["key"] != key:
+        return {}
+    folder = store.versions_dir(settings.index) / previous[0]
+    catalogue = store.load_catalogue(folder)
+    chunks = store.load_chunks(folder)
+    old = {}
+    for doc in catalogue.documents:
+        old[(doc.doc_id, doc.sha256)] = _DocResult(doc, [c for c in chunks if c.doc_id == doc.doc_id], _subset(catalogue, doc))
+    return old
+
+
+def _subset(catalogue: Catalogue, doc: Document) -> Catalogue:
+    def own(items):  # noqa: ANN001, ANN202
+        return tuple(x for x in items if x.doc_id == doc.doc_id)
+
+    return Catalogue((doc,), own(catalogue.sections), own(catalogue.recommendations), own(catalogue.best_practices),
+                     own(catalogue.quotes), {doc.doc_id: catalogue.themes.get(doc.doc_id, ())})
+
+
+def _write_version(settings, results, key, previous, report, progress) -> str:  # noqa: ANN001
+    version = time.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    folder = store.versions_dir(settings.index) / version
+    folder.mkdir(parents=True)
+    chunks = [c for r in results for c in r.chunks]
+    embedder = make_embedder(settings.ingest)
+    vectors = _vectors(chunks, embedder, settings, previous, report, progress)
+    catalogue = _merge([r.catalogue for r in results])
+    store.save_chunks(folder, chunks, vectors)
+    store.save_catalogue(folder, catalogue)
+    build_keyword_index([_search_text(c) for c in chunks], folder / "bm25")
+    client = store.chroma_client(settings.index)
+    progress.stage(f"store {len(chunks)} chunks in Chroma ({_chroma_location(settings)})")
+    store.write_collection(client, store.collection_name(settings.index, version), chunks, vectors)
+    store.save_manifest(folder, _manifest(settings, results, key, embedder, len(chunks)))
+    store.publish(settings.index, version)
+    store.prune(settings.index, client)
+    return version
+
+
+def _search_text(chunk: Chunk) -> str:
+    """What the keyword index sees: the passage plus its recommendation and section titles."""
+    return " ".join(filter(None, [chunk.recommendation, chunk.best_practice, chunk.section, chunk.text]))
+
+
+def _vectors(chunks, embedder: Embedder, settings, previous, report, progress) -> np.ndarray:  # noqa: ANN001
+    known = _known_vectors(settings, previous, embedder)
+    vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
+    todo = []
+    for i, chunk in enumerate(chunks):
+        if chunk.content_hash in known:
+            vectors[i] = known[chunk.content_hash]
+        else:
+            todo.append(i)
+    report.reused, report.embedded = len(chunks) - len(todo), len(todo)
+    batch = settings.ingest.batch_size
+    for start in progress.iterate(range(0, len(todo), batch), "embed", total_items=len(todo), step=batch):
+        part = todo[start : start + batch]
+        vectors[part] = embedder.passages([_embed_text(chunks[i]) for i in part])
+    return vectors
+
+
+def _embed_text(chunk: Chunk) -> str:
+    title = chunk.recommendation or chunk.best_practice or ""
+    return f"{title}. {chunk.text}" if title else chunk.text
+
+
+def _known_vectors(settings: Settings, previous, embedder: Embedder) -> dict[str, np.ndarray]:  # noqa: ANN001
+    if previous is None or previous[1]["embedder"] != embedder.name:
+        return {}
+    folder = store.versions_dir(settings.index) / previous[0]
+    old_chunks = store.load_chunks(folder)
+    old_vectors = store.load_embeddings(folder)
+    return {c.content_hash: old_vectors[i] for i, c in enumerate(old_chunks)}
+
+
+def _merge(parts: list[Catalogue]) -> Catalogue:
+    return Catalogue(
+        documents=tuple(d for p in parts for d in p.documents),
+        sections=tuple(s for p in parts for s in p.sections),
+        recommendations=tuple(r for p in parts for r in p.recommendations),
+        best_practices=tuple(b for p in parts for b in p.best_practices),
+        quotes=tuple(q for p in parts for q in p.quotes),
+        themes={k: v for p in parts for k, v in p.themes.items()},
+    )
+
+
+def _manifest(settings: Settings, results: list[_DocResult], key, embedder: Embedder, n: int) -> dict[str, Any]:  # noqa: ANN001
+    return {
+        "key": key,
+        "embedder": embedder.name,
+        "embedder_setting": [settings.ingest.embedder, settings.ingest.model],
+        "dim": embedder.dim,
+        "chroma": _chroma_location(settings),
+        "chunks": n,
+        "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "files": {
+            r.document.doc_id: {"path": r.document.path, "sha256": r.document.sha256, "chunks": len(r.chunks)}
+            for r in results
+        },
+    }
+

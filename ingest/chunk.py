@@ -1,0 +1,132 @@
+"""Chunk a labelled document along its structure.
+
+Consecutive lines with the same label (section, recommendation, best practice, kind) form a
+segment; a chunk never crosses a segment, so no chunk spans two recommendations. Long
+segments are split at sentence ends into passages of about ``chunk_words`` words with
+``overlap_words`` of overlap. Footnotes are gathered per page into their own chunks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from corpus.records import Chunk, ChunkKind, Document, Recommendation
+from ingest.catalogue import Label, Structure
+from ingest.clean import join_lines
+from ingest.outline import Outline, TextLine
+
+MIN_CHUNK_WORDS = 8  # shorter segments (a lone heading) are merged into the next passage
+_SENTENCE_END = re.compile(r"(?<=[.!?:;\"])\s+(?=[A-Z\"'(•–0-9])")
+
+
+@dataclass
+class _Segment:
+    label: Label
+    lines: list[TextLine]
+
+
+def make_chunks(doc: Document, outline: Outline, structure: Structure, chunk_words: int, overlap_words: int) -> list[Chunk]:
+    recs = {r.rec_id: r for r in structure.recommendations}
+    chunks: list[Chunk] = []
+    for segment in _segments(outline, structure.labels):
+        for lines, text in _split(segment.lines, chunk_words, overlap_words):
+            chunks.append(_chunk(doc, segment.label, lines, text, recs, len(chunks)))
+    return chunks
+
+
+def _segments(outline: Outline, labels: list[Label]) -> list[_Segment]:
+    segments: list[_Segment] = []
+    footnotes: dict[int, list[TextLine]] = {}
+    for line, label in zip(outline.lines, labels):
+        if label.skip:
+            continue
+        if label.kind is ChunkKind.FOOTNOTE:
+            footnotes.setdefault(line.page, []).append(line)
+            continue
+        if segments and _same(segments[-1].label, label):
+            segments[-1].lines.append(line)
+        else:
+            segments.append(_Segment(label, [line]))
+    merged = _merge_short(segments)
+    for page_lines in footnotes.values():
+        merged.append(_Segment(Label("", None, None, ChunkKind.FOOTNOTE), page_lines))
+    return merged
+
+
+def _same(a: Label, b: Label) -> bool:
+    return (a.rec_id, a.best_practice, a.kind) == (b.rec_id, b.best_practice, b.kind) and (
+        a.section == b.section or a.rec_id is not None
+    )
+
+
+def _merge_short(segments: list[_Segment]) -> list[_Segment]:
+    """A heading alone is too short to be a passage: it opens the next segment instead."""
+    result: list[_Segment] = []
+    carry: list[TextLine] = []
+    for segment in segments:
+        lines = carry + segment.lines
+        if sum(len(x.text.split()) for x in lines) < MIN_CHUNK_WORDS and segment.label.kind is not ChunkKind.QUOTE:
+            carry = lines
+            continue
+        result.append(_Segment(segment.label, lines))
+        carry = []
+    if carry and result:
+        result[-1].lines.extend(carry)
+    return result
+
+
+def _split(lines: list[TextLine], size: int, overlap: int) -> list[tuple[list[TextLine], str]]:
+    """Passages of about ``size`` words, cut at sentence ends, each with the lines it came from."""
+    sentences: list[tuple[str, TextLine]] = []
+    for paragraph in _paragraphs(lines):
+        text = join_lines(x.text for x in paragraph)
+        for sentence in _SENTENCE_END.split(text):
+            sentences.append((sentence, paragraph[0]))
+    passages, current, words = [], [], 0
+    for sentence, line in sentences:
+        n = len(sentence.split())
+        if current and words + n > size:
+            passages.append(current)
+            current = _tail(current, overlap)
+            words = sum(len(s.split()) for s, _ in current)
+        current.append((sentence, line))
+        words += n
+    if current:
+        passages.append(current)
+    return [( [ln for _, ln in p] or lines[:1], " ".join(s for s, _ in p)) for p in passages]
+
+
+def _paragraphs(lines: list[TextLine]) -> list[list[TextLine]]:
+    paragraphs: list[list[TextLine]] = []
+    for line in lines:
+        if not paragraphs or line.gap_before or line.heading:
+            paragraphs.append([line])
+        else:
+            paragraphs[-1].append(line)
+    return paragraphs
+
+
+def _tail(passage: list[tuple[str, TextLine]], overlap: int) -> list[tuple[str, TextLine]]:
+    tail, words = [], 0
+    for sentence, line in reversed(passage):
+        if words >= overlap:
+            break
+        tail.insert(0, (sentence, line))
+        words += len(sentence.split())
+    return tail if len(tail) < len(passage) else []
+
+
+def _chunk(doc: Document, label: Label, lines: list[TextLine], text: str, recs: dict[str, Recommendation], n: int) -> Chunk:
+    rec = recs.get(label.rec_id) if label.rec_id else None
+    first, last = lines[0], lines[-1]
+    digest = hashlib.sha256(f"{doc.doc_id}|{label}|{text}".encode()).hexdigest()
+    return Chunk(
+        chunk_id=f"{doc.doc_id}:{n:05d}", doc_id=doc.doc_id, doc_title=doc.title,
+        page=first.page, page_end=last.page, page_label=first.label, page_label_end=last.label,
+        section=label.section, kind=label.kind, text=text,
+        recommendation_id=label.rec_id, recommendation=rec.title if rec else None,
+        theme=rec.theme if rec else None, best_practice=label.best_practice,
+        content_hash=digest[:32],
+    )

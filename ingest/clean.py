@@ -1,0 +1,135 @@
+"""Pure text cleaning: normalise for display and quotes, fold further for search.
+
+``normalize`` keeps the wording (quotes show what the document says, with OCR glitches such
+as "Al" for "AI" repaired); ``fold`` is the search form (lower case, diacritics removed, so
+"efficiënter" finds the OCR's "efficiénter").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from corpus.records import Line, Page
+
+REPEAT_SHARE = 0.3  # a line on this share of pages (digits ignored) is a running header/footer
+EDGE_LINES = 3  # running headers/footers sit in the first/last lines of a page
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "´": "'", "`": "'"})
+_BULLET_ONLY = re.compile(r"^\s*(?:[eoc¢°•■▪●\-–*.,;:|u s]|\W)\s*$")
+_LEADING_BULLET = re.compile(r"^\s*(?:[¢°•■▪●*]|[eo.](?=\s{1,3}[A-Z(]))\s+")
+_TRAILING_BULLET = re.compile(r"(?<=\w)\s+[oe.¢°]\s*$")
+# "Al" is the OCR's reading of "AI"; Dutch adverb "al" in capitals only opens a sentence, and
+# then it is followed by words like these.
+_AL_ADVERB_NEXT = {"enkele", "jaren", "jarenlang", "sinds", "lang", "eerder", "decennia", "vanaf", "zo", "meer"}
+_AL = re.compile(r"(?<![\w.])Al(?=\b)(?!\.\w)")
+_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
+
+
+def normalize(text: str) -> str:
+    """NFKC, straight quotes, single spaces, "Al" → "AI" where it means AI."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = _SPACE.sub(" ", text)
+    return fix_ai(text).strip()
+
+
+def fix_ai(text: str) -> str:
+    """Read the OCR's "Al" as "AI" ("invoering van Al", "Al-technologieën", "Al en werk")."""
+
+    def replace(match: re.Match[str]) -> str:
+        following = text[match.end() :].lstrip(" ").split(" ", 1)[0].lower()
+        return "Al" if following in _AL_ADVERB_NEXT else "AI"
+
+    text = text.replace("A.l.", "AI")
+    return _AL.sub(replace, text)
+
+
+def fold(text: str) -> str:
+    """The search form: lower case without diacritics."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def is_debris(text: str) -> bool:
+    """A line that is only a bullet glyph or stray punctuation."""
+    return bool(_BULLET_ONLY.match(text)) or not any(ch.isalnum() for ch in text)
+
+
+def strip_bullet(text: str) -> tuple[str, bool]:
+    """Remove a leading bullet glyph ("e  De zorg", "■ meer …"); report whether there was one."""
+    stripped = _LEADING_BULLET.sub("", text)
+    return stripped, stripped != text
+
+
+def strip_trailing_bullet(text: str) -> str:
+    """Remove a bullet that OCR glued to the end of a short table line ("… prominent o")."""
+    return _TRAILING_BULLET.sub("", text)
+
+
+def join_hyphenated(first: str, second: str) -> str:
+    """Join two lines; a word broken at the line end ("geïnstru-" + "eerd") is made whole.
+
+    Kept hyphens: "midden- en kleinbedrijf" (coordination), "AI-" + "toepassingen"
+    (a capital or digit before the hyphen), and a next line that starts with a capital.
+    """
+    first, second = first.rstrip(), second.lstrip()
+    if not first:
+        return second
+    if first.endswith("-") and len(first) > 1 and first[-2].isalpha():
+        next_word = second.split(" ", 1)[0]
+        if next_word in ("en", "of", "tot") or not second[:1].islower():
+            return f"{first} {second}" if next_word in ("en", "of", "tot") else first + second
+        if first[-2].isupper() or first[-2].isdigit():
+            return first + second
+        return first[:-1] + second
+    return f"{first} {second}"
+
+
+def running_lines(pages: Sequence[Page]) -> set[str]:
+    """Keys of lines that repeat at the top or bottom of many pages (headers and footers)."""
+    counts: Counter[str] = Counter()
+    for page in pages:
+        edge = page.lines[:EDGE_LINES] + page.lines[-EDGE_LINES:]
+        counts.update({_running_key(line.text) for line in edge})
+    threshold = max(3, int(len(pages) * REPEAT_SHARE))
+    return {key for key, n in counts.items() if n >= threshold and key}
+
+
+def _running_key(text: str) -> str:
+    return re.sub(r"\d+", "#", normalize(text).lower()).strip()
+
+
+def is_page_number(text: str) -> bool:
+    return text.strip().isdigit() and len(text.strip()) <= 4
+
+
+def clean_page_lines(page: Page, running: set[str]) -> list[Line]:
+    """The page's lines without running headers/footers, page numbers or bullet debris."""
+    kept = []
+    count = len(page.lines)
+    for i, line in enumerate(page.lines):
+        at_edge = i < EDGE_LINES or i >= count - EDGE_LINES
+        if at_edge and (_running_key(line.text) in running or is_page_number(line.text)):
+            continue
+        if is_debris(line.text):
+            continue
+        kept.append(Line(normalize(line.text), line.font, line.size, line.gap_before, line.x))
+    return kept
+
+
+_NOTE_MARKER = re.compile(r"(?<=[a-z]{3})\d{1,2}(?=[\s,.;:)])|(?<=[,.;:)])\d{1,2}(?=\s)")
+
+
+def strip_note_markers(text: str) -> str:
+    """Drop footnote reference numbers glued to words ("werknemers3 tijdig", "AI-verordening,2")."""
+    return _NOTE_MARKER.sub("", text)
+
+
+def join_lines(lines: Iterable[str]) -> str:
+    """Join printed lines into running text, mending words broken at line ends."""
+    text = ""
+    for line in lines:
+        text = join_hyphenated(text, line) if text else line.strip()
+    return strip_note_markers(text)

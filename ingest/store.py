@@ -1,0 +1,189 @@
+"""Index versions on disk and in Chroma; a new version becomes current only when complete.
+
+Layout under ``data_dir``::
+
+    current.json                 {"version": "<id>"}: the version readers use (atomic replace)
+    versions/<id>/manifest.json  embedder, settings, files and their chunk hashes
+    versions/<id>/catalogue.json documents, recommendations, best practices, quotes, sections
+    versions/<id>/chunks.jsonl   the chunks, in index order
+    versions/<id>/embeddings.npy their vectors (reused by later builds for unchanged chunks)
+    versions/<id>/bm25/          the keyword index (bm25s)
+    chroma/                      the embedded Chroma (unless CHROMA_HOST is set)
+
+Chroma holds one collection per version (``<prefix>-<id>``). A build writes a new version
+aside and switches ``current.json`` last, so a failed or killed build leaves the previous
+version fully usable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from corpus.errors import IndexMissingError, StoreUnavailableError
+from corpus.records import (
+    BestPractice,
+    Catalogue,
+    Chunk,
+    ChunkKind,
+    Document,
+    Quote,
+    Recommendation,
+    Section,
+)
+from corpus.settings import IndexSettings, apply_offline_env
+
+CHROMA_BATCH = 256
+
+
+# --- versions ----------------------------------------------------------------------------------
+
+
+def versions_dir(settings: IndexSettings) -> Path:
+    return settings.data_dir / "versions"
+
+
+def current_version(settings: IndexSettings) -> str | None:
+    try:
+        version = json.loads((settings.data_dir / "current.json").read_text())["version"]
+    except (FileNotFoundError, json.JSONDecodeError, KeyError):
+        return None
+    return version if (versions_dir(settings) / version / "manifest.json").exists() else None
+
+
+def require_current(settings: IndexSettings) -> Path:
+    version = current_version(settings)
+    if version is None:
+        raise IndexMissingError(str(settings.data_dir))
+    return versions_dir(settings) / version
+
+
+def publish(settings: IndexSettings, version: str) -> None:
+    """Make ``version`` the current one with an atomic file replace."""
+    target = settings.data_dir / "current.json"
+    tmp = target.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps({"version": version}))
+    os.replace(tmp, target)
+
+
+def collection_name(settings: IndexSettings, version: str) -> str:
+    return f"{settings.collection_prefix}-{version}"
+
+
+def prune(settings: IndexSettings, client: Any) -> None:
+    """Keep the newest ``keep_versions`` complete versions; remove the rest and leftovers."""
+    current = current_version(settings)
+    folder = versions_dir(settings)
+    complete = sorted((p for p in folder.glob("*") if (p / "manifest.json").exists()), key=lambda p: p.name)
+    keep = {p.name for p in complete[-settings.keep_versions :]} | ({current} if current else set())
+    for path in folder.glob("*"):
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+    prefix = f"{settings.collection_prefix}-"
+    for name in _collection_names(client):
+        if name.startswith(prefix) and name[len(prefix) :] not in keep:
+            client.delete_collection(name)
+
+
+def _collection_names(client: Any) -> list[str]:
+    return [c if isinstance(c, str) else c.name for c in client.list_collections()]
+
+
+# --- Chroma --------------------------------------------------------------------------------------
+
+
+def chroma_client(settings: IndexSettings) -> Any:
+    """Embedded PersistentClient by default, HttpClient when a Chroma host is configured."""
+    apply_offline_env()
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        try:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        except Exception as exc:  # noqa: BLE001 - chromadb raises several types on connect
+            raise StoreUnavailableError(f"{settings.chroma_host}:{settings.chroma_port}", str(exc)) from exc
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.data_dir / "chroma"), settings=chroma_settings)
+
+
+def write_collection(client: Any, name: str, chunks: list[Chunk], vectors: np.ndarray) -> None:
+    if name in _collection_names(client):
+        client.delete_collection(name)
+    collection = client.create_collection(name, embedding_function=None, metadata={"hnsw:space": "cosine"})
+    for start in range(0, len(chunks), CHROMA_BATCH):
+        part = chunks[start : start + CHROMA_BATCH]
+        collection.add(
+            ids=[c.chunk_id for c in part],
+            embeddings=vectors[start : start + len(part)].tolist(),
+            documents=[c.text for c in part],
+            metadatas=[c.metadata() for c in part],
+        )
+
+
+def open_collection(client: Any, settings: IndexSettings, version: str) -> Any:
+    return client.get_collection(collection_name(settings, version), embedding_function=None)
+
+
+# --- files of a version --------------------------------------------------------------------------
+
+
+def save_chunks(folder: Path, chunks: list[Chunk], vectors: np.ndarray) -> None:
+    with (folder / "chunks.jsonl").open("w", encoding="utf-8") as handle:
+        for chunk in chunks:
+            handle.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
+    np.save(folder / "embeddings.npy", vectors.astype(np.float32))
+
+
+def load_chunks(folder: Path) -> list[Chunk]:
+    chunks = []
+    with (folder / "chunks.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            data = json.loads(line)
+            data["kind"] = ChunkKind(data["kind"])
+            chunks.append(Chunk(**data))
+    return chunks
+
+
+def load_embeddings(folder: Path) -> np.ndarray:
+    return np.load(folder / "embeddings.npy")
+
+
+def save_catalogue(folder: Path, catalogue: Catalogue) -> None:
+    (folder / "catalogue.json").write_text(json.dumps(asdict(catalogue), ensure_ascii=False, indent=1))
+
+
+def load_catalogue(folder: Path) -> Catalogue:
+    data = json.loads((folder / "catalogue.json").read_text(encoding="utf-8"))
+    return Catalogue(
+        documents=tuple(Document(**d) for d in data["documents"]),
+        sections=tuple(Section(**{**d, "path": tuple(d["path"])}) for d in data["sections"]),
+        recommendations=tuple(_recommendation(d) for d in data["recommendations"]),
+        best_practices=tuple(BestPractice(**d) for d in data["best_practices"]),
+        quotes=tuple(Quote(**d) for d in data["quotes"]),
+        themes={k: tuple(tuple(t) for t in v) for k, v in data["themes"].items()},
+    )
+
+
+def _recommendation(data: dict[str, Any]) -> Recommendation:
+    for key in ("pages", "page_labels", "best_practices", "points"):
+        data[key] = tuple(data[key])
+    return Recommendation(**data)
+
+
+def save_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    """Written last: a version folder with a manifest is complete."""
+    tmp = folder / "manifest.json.tmp"
+    tmp.write_text(json.dumps(manifest, indent=1))
+    os.replace(tmp, folder / "manifest.json")
+
+
+def load_manifest(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / "manifest.json").read_text())
