@@ -56,9 +56,7 @@ def _segments(outline: Outline, labels: list[Label]) -> list[_Segment]:
 
 
 def _same(a: Label, b: Label) -> bool:
-    return (a.rec_id, a.best_practice, a.kind) == (b.rec_id, b.best_practice, b.kind) and (
-        a.section == b.section or a.rec_id is not None
-    )
+    return (a.rec_id, a.best_practice, a.kind, a.section) == (b.rec_id, b.best_practice, b.kind, b.section)
 
 
 def _merge_short(segments: list[_Segment]) -> list[_Segment]:
@@ -101,11 +99,17 @@ def _split(lines: list[TextLine], size: int, overlap: int) -> list[tuple[list[Te
 def _paragraphs(lines: list[TextLine]) -> list[list[TextLine]]:
     paragraphs: list[list[TextLine]] = []
     for line in lines:
-        if not paragraphs or line.gap_before or line.heading:
+        continues = bool(paragraphs) and _continues(paragraphs[-1][-1].text, line.text)
+        if not paragraphs or (line.gap_before or line.heading) and not continues:
             paragraphs.append([line])
         else:
             paragraphs[-1].append(line)
     return paragraphs
+
+
+def _continues(previous: str, text: str) -> bool:
+    """A sentence broken by a page turn (or a box) goes on in lower case."""
+    return text[:1].islower() and not previous.endswith((".", ":", "?", "!", '"'))
 
 
 def _tail(passage: list[tuple[str, TextLine]], overlap: int) -> list[tuple[str, TextLine]]:

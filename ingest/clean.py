@@ -25,6 +25,7 @@ _TRAILING_BULLET = re.compile(r"(?<=\w)\s+[oe.¢°]\s*$")
 # then it is followed by words like these.
 _AL_ADVERB_NEXT = {"enkele", "jaren", "jarenlang", "sinds", "lang", "eerder", "decennia", "vanaf", "zo", "meer"}
 _AL = re.compile(r"(?<![\w.])Al(?=\b)(?!\.\w)")
+_COORDINATION = {"en", "of", "tot", "als", "t/m"}
 _SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
 
 
@@ -79,8 +80,8 @@ def join_hyphenated(first: str, second: str) -> str:
         return second
     if first.endswith("-") and len(first) > 1 and first[-2].isalpha():
         next_word = second.split(" ", 1)[0]
-        if next_word in ("en", "of", "tot") or not second[:1].islower():
-            return f"{first} {second}" if next_word in ("en", "of", "tot") else first + second
+        if next_word in _COORDINATION or not second[:1].islower():
+            return f"{first} {second}" if next_word in _COORDINATION else first + second
         if first[-2].isupper() or first[-2].isdigit():
             return first + second
         return first[:-1] + second
@@ -94,11 +95,17 @@ def running_lines(pages: Sequence[Page]) -> set[str]:
         edge = page.lines[:EDGE_LINES] + page.lines[-EDGE_LINES:]
         counts.update({_running_key(line.text) for line in edge})
     threshold = max(3, int(len(pages) * REPEAT_SHARE))
-    return {key for key, n in counts.items() if n >= threshold and key}
+    return {key for key, n in counts.items() if key and (n >= threshold or n >= 3 and _looks_running(key))}
+
+
+def _looks_running(key: str) -> bool:
+    """Chapter names printed in capitals at the top of a chapter's pages, or "… | page"."""
+    original = key.replace("#", "")
+    return "|" in key or (original.upper() == original and any(ch.isalpha() for ch in original))
 
 
 def _running_key(text: str) -> str:
-    return re.sub(r"\d+", "#", normalize(text).lower()).strip()
+    return re.sub(r"\d+", "#", normalize(text)).strip()
 
 
 def is_page_number(text: str) -> bool:
@@ -111,11 +118,12 @@ def clean_page_lines(page: Page, running: set[str]) -> list[Line]:
     count = len(page.lines)
     for i, line in enumerate(page.lines):
         at_edge = i < EDGE_LINES or i >= count - EDGE_LINES
-        if at_edge and (_running_key(line.text) in running or is_page_number(line.text)):
+        if _running_key(line.text) in running or (at_edge and is_page_number(line.text)):
             continue
         if is_debris(line.text):
             continue
-        kept.append(Line(normalize(line.text), line.font, line.size, line.gap_before, line.x))
+        text, bullet = strip_bullet(line.text)
+        kept.append(Line(normalize(text), line.font, line.size, line.gap_before or bullet, line.x))
     return kept
 
 

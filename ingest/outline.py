@@ -57,11 +57,14 @@ def build_outline(doc_id: str, pages: list[Page]) -> Outline:
         lines = _merge_wrapped_titles(clean_page_lines(page, running))
         width = _long_line_width([line.text for line in lines])
         body_font = _body_font(lines)
+        multi_font = len({ln.font for ln in lines if len(ln.text) > 20}) > 1
         marked = _mark_quotes(_mark_footnotes([TextLine(page.index, page.label, ln.text, ln.gap_before or i == 0, ln.font, wrapped=ln.x == -1.0)
                                   for i, ln in enumerate(lines)]))
         for i, line in enumerate(marked):
             nxt = marked[i + 1] if i + 1 < len(marked) else None
             prev = marked[i - 1] if i else None
+            if body_font and line.font == body_font and multi_font:
+                continue
             if not (line.footnote or line.quote) and _is_heading(line, prev, nxt, width, body_font):
                 marked[i] = replace(line, heading=True)
         outline.lines.extend(marked)
@@ -94,7 +97,7 @@ def _merge_wrapped_titles(lines: list[Line]) -> list[Line]:
 
 def is_title_like(text: str) -> bool:
     words = text.split()
-    if not 1 <= len(words) <= MAX_TITLE_WORDS or len(text) < 4:
+    if not 1 <= len(words) <= MAX_TITLE_WORDS or len(text) < 4 or "www." in text or "http" in text:
         return False
     if text[0].islower() or text.endswith((",", ";", "-", ":")) and not text.endswith("kort:"):
         return False

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-CHAPTER = re.compile(r"^(?:Hoofdstuk\s+\d+\s*\||Bijlagen?\b|Samenvatting$|\d{1,2}\s+[A-Z][a-z][^,]*[^.,\d]$)")
+CHAPTER = re.compile(r"^(?:Hoofdstuk\s+\d+\s*\||Bijlagen?\b(?!.*\s\d+$)|Samenvatting$|\d{1,2}\s+[A-Z][a-z][^,]*[^.,\d]$)")
 ADVICE_CHAPTER = re.compile(r"\b(?:Advies|Aanbevelingen)\b")
 ANNEX = re.compile(r"^(?:Verslag|Bijlage|Bijlagen)\b")
 SUMMARY_TABLE_HEADER = re.compile(r"^Onderwerp\s+Aanbevelingen\s*$")
