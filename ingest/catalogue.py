@@ -221,7 +221,7 @@ def _quotes(outline: Outline, meta: Document, labels: list[Label]) -> list[Quote
         if line.quote:
             buffer.append(i)
         elif buffer:
-            speaker = line.text if line.speaker else ""
+            speaker = line.text.rstrip("?!*°. ") if line.speaker else ""
             first = outline.lines[buffer[0]]
             text = join_lines(outline.lines[k].text for k in buffer)
             quotes.append(Quote(meta.doc_id, text, speaker, first.page, first.label, labels[buffer[0]].rec_id))

@@ -60,19 +60,34 @@ def _same(a: Label, b: Label) -> bool:
 
 
 def _merge_short(segments: list[_Segment]) -> list[_Segment]:
-    """A heading alone is too short to be a passage: it opens the next segment instead."""
+    """A heading alone is too short to be a passage: it opens the next segment of the same
+    recommendation, or closes the previous one; it never crosses into another recommendation."""
     result: list[_Segment] = []
-    carry: list[TextLine] = []
+    carry: _Segment | None = None
     for segment in segments:
-        lines = carry + segment.lines
-        if sum(len(x.text.split()) for x in lines) < MIN_CHUNK_WORDS and segment.label.kind is not ChunkKind.QUOTE:
-            carry = lines
+        if carry and carry.label.rec_id != segment.label.rec_id:
+            _flush(result, carry)
+            carry = None
+        lines = (carry.lines if carry else []) + segment.lines
+        if _words(lines) < MIN_CHUNK_WORDS and segment.label.kind is not ChunkKind.QUOTE:
+            carry = _Segment(segment.label, lines)
             continue
         result.append(_Segment(segment.label, lines))
-        carry = []
-    if carry and result:
-        result[-1].lines.extend(carry)
+        carry = None
+    if carry:
+        _flush(result, carry)
     return result
+
+
+def _flush(result: list[_Segment], carry: _Segment) -> None:
+    if result and result[-1].label.rec_id == carry.label.rec_id:
+        result[-1].lines.extend(carry.lines)
+    else:
+        result.append(carry)
+
+
+def _words(lines: list[TextLine]) -> int:
+    return sum(len(x.text.split()) for x in lines)
 
 
 def _split(lines: list[TextLine], size: int, overlap: int) -> list[tuple[list[TextLine], str]]:
