@@ -17,11 +17,14 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument("--if-missing", action="store_true", help="only build when there is no index yet")
     build_cmd.add_argument("--quiet", action="store_true", help="no progress lines")
     sub.add_parser("fetch", help="download the manifest's missing documents")
+    sub.add_parser("catalogue", help="print the recommendations and best practices of the current index")
     args = parser.parse_args(argv)
     apply_offline_env()
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "catalogue":
+            return _catalogue()
         from ingest.fetch import run_fetch
 
         return run_fetch(get_settings())
@@ -43,6 +46,15 @@ def _build(args: argparse.Namespace) -> int:
     report = build(settings, Progress.for_terminal(quiet=args.quiet), rebuild=args.rebuild)
     print(render_report(report))
     return 0 if report.ingested else 1
+
+
+def _catalogue() -> int:
+    from ingest import store
+    from ingest.show import render_catalogue
+
+    folder = store.require_current(get_settings().index)
+    print(render_catalogue(store.load_catalogue(folder)))
+    return 0
 
 
 if __name__ == "__main__":

