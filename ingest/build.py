@@ -32,7 +32,7 @@ from ingest.progress import Progress
 
 # The ingest key changes whenever the code that shapes chunks changes, so a build after an
 # upgrade re-chunks every file (unchanged chunk texts still reuse their vectors).
-_SHAPING_MODULES = ("pdf", "clean", "outline", "rules", "recommendations", "catalogue", "chunk", "build")
+_SHAPING_MODULES = ("pdf", "clean", "outline", "rules", "recommendations", "catalogue", "chunk", "keyword", "build")
 
 
 @dataclass
@@ -80,12 +80,14 @@ def build(settings: Settings, progress: Progress | None = None, rebuild: bool = 
     if not rebuild and previous and _unchanged(previous[1], files, key, settings):
         report.version, report.unchanged = previous[0], True
         report.files += [FileReport(str(f.path), f.doc_id, status="unchanged") for f in files]
+        store.remove_incomplete(settings.index)
         report.seconds = time.perf_counter() - started
         return report
+    client = store.chroma_client(settings.index)  # fail fast, before any parsing or embedding
     results = _ingest_files(files, key, previous, report, settings, progress)
     if not results:
         raise BuildError("Nothing could be ingested: " + "; ".join(f"{f.path}: {f.message}" for f in report.files))
-    report.version = _write_version(settings, results, key, previous, report, progress)
+    report.version = _write_version(settings, client, results, key, files, previous, report, progress)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -93,6 +95,7 @@ def build(settings: Settings, progress: Progress | None = None, rebuild: bool = 
 def _ingest_key(settings: Settings) -> dict[str, Any]:
     return {
         "code": _code_hash(),
+        "manifest": hashlib.sha256(settings.corpus.manifest.read_bytes()).hexdigest()[:16],
         "chunk_words": settings.ingest.chunk_words,
         "overlap_words": settings.ingest.overlap_words,
     }
@@ -114,10 +117,9 @@ def _previous(settings: Settings) -> tuple[str, dict[str, Any]] | None:
 
 
 def _unchanged(manifest: dict[str, Any], files: list[SourceFile], key: dict[str, Any], settings: Settings) -> bool:
-    current = {f.doc_id: f.sha256 for f in files}
-    built = {doc_id: info["sha256"] for doc_id, info in manifest["files"].items()}
+    current = {str(f.path): f.sha256 for f in files}
     return (
-        current == built
+        current == manifest["inputs"]
         and manifest["key"] == key
         and manifest["embedder_setting"] == [settings.ingest.embedder, settings.ingest.model]
         and manifest.get("chroma") == _chroma_location(settings)
@@ -163,8 +165,8 @@ def _document(source_file: SourceFile, meta: dict[str, str], pages: int) -> Docu
     src = source_file.source
     return Document(
         doc_id=source_file.doc_id,
-        title=src.title if src else meta.get("title") or source_file.path.stem,
-        publisher=src.publisher if src else meta.get("author", ""),
+        title=src.title if src else _meta(meta, "title") or source_file.path.stem,
+        publisher=src.publisher if src else _meta(meta, "author"),
         path=str(source_file.path),
         sha256=source_file.sha256,
         pages=pages,
@@ -172,6 +174,15 @@ def _document(source_file: SourceFile, meta: dict[str, str], pages: int) -> Docu
         date=src.date if src else "",
         url=src.url if src else "",
     )
+
+
+_PLACEHOLDERS = {"", "untitled", "anonymous", "unknown", "microsoft word", "document"}
+
+
+def _meta(meta: dict[str, str], key: str) -> str:
+    """A PDF's own metadata value, unless it is a tool's placeholder."""
+    value = meta.get(key, "").strip()
+    return "" if value.lower() in _PLACEHOLDERS else value
 
 
 def _doc_catalogue(document: Document, structure: Structure) -> Catalogue:
@@ -206,7 +217,7 @@ def _subset(catalogue: Catalogue, doc: Document) -> Catalogue:
                      own(catalogue.quotes), {doc.doc_id: catalogue.themes.get(doc.doc_id, ())})
 
 
-def _write_version(settings, results, key, previous, report, progress) -> str:  # noqa: ANN001
+def _write_version(settings, client, results, key, files, previous, report, progress) -> str:  # noqa: ANN001
     version = time.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
     folder = store.versions_dir(settings.index) / version
     folder.mkdir(parents=True)
@@ -217,10 +228,9 @@ def _write_version(settings, results, key, previous, report, progress) -> str:  
     store.save_chunks(folder, chunks, vectors)
     store.save_catalogue(folder, catalogue)
     build_keyword_index([_search_text(c) for c in chunks], folder / "bm25")
-    client = store.chroma_client(settings.index)
     progress.stage(f"store {len(chunks)} chunks in Chroma ({_chroma_location(settings)})")
     store.write_collection(client, store.collection_name(settings.index, version), chunks, vectors)
-    store.save_manifest(folder, _manifest(settings, results, key, embedder, len(chunks)))
+    store.save_manifest(folder, _manifest(settings, results, key, embedder, len(chunks), files))
     store.publish(settings.index, version)
     store.prune(settings.index, client)
     return version
@@ -273,8 +283,10 @@ def _merge(parts: list[Catalogue]) -> Catalogue:
     )
 
 
-def _manifest(settings: Settings, results: list[_DocResult], key, embedder: Embedder, n: int) -> dict[str, Any]:  # noqa: ANN001
+def _manifest(settings: Settings, results: list[_DocResult], key, embedder: Embedder, n: int,  # noqa: ANN001
+              files: list[SourceFile]) -> dict[str, Any]:
     return {
+        "inputs": {str(f.path): f.sha256 for f in files},  # every PDF seen, ingested or rejected
         "key": key,
         "embedder": embedder.name,
         "embedder_setting": [settings.ingest.embedder, settings.ingest.model],

@@ -8,18 +8,25 @@ The stemmer is passed explicitly every time: bm25s does not persist it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ingest.clean import fold
 
-DUTCH_STOPWORDS = (
-    "de het een en van in op te voor met aan bij om als dat die er is zijn wordt worden of ook "
-    "naar door uit over tot zo je we ze hun hij zij wat wie hoe waar dit deze niet maar nog wel "
-    "kan kunnen moet moeten zal zullen heeft hebben had was waren al dan dus"
-).split()
+# Snowball's Dutch list, question words, and English function words (English questions are
+# searched over Dutch text: only their content words, after synonym expansion, can match).
+_QUESTION_WORDS = "waar wanneer welke welk hoeveel waarom wij jullie onze ons mijn jouw kun kunt mag moeten zullen".split()
 
 
+@lru_cache(maxsize=1)
+def stopwords() -> tuple[str, ...]:
+    from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
+
+    return tuple(sorted(set(STOPWORDS_DUTCH) | set(STOPWORDS_EN) | set(_QUESTION_WORDS)))
+
+
+@lru_cache(maxsize=1)
 def stemmer() -> Any:
     import Stemmer
 
@@ -30,7 +37,7 @@ def tokenize(texts: Sequence[str]) -> Any:
     import bm25s
 
     return bm25s.tokenize(
-        [fold(t) for t in texts], stopwords=DUTCH_STOPWORDS, stemmer=stemmer(), show_progress=False
+        [fold(t) for t in texts], stopwords=list(stopwords()), stemmer=stemmer(), show_progress=False
     )
 
 

@@ -48,17 +48,17 @@ def _open(path: Path):  # noqa: ANN202 - pypdf's reader type is imported lazily
 
     head = path.read_bytes()[:1024]
     if not head.strip():
-        raise CorruptPdfError(str(path), "the file is empty.")
+        raise CorruptPdfError(str(path), "the file is empty (0 bytes); copy the PDF again or remove it.")
     if b"%PDF-" not in head:
-        raise NotAPdfError(str(path), "this is not a PDF file (no %PDF header).")
+        raise NotAPdfError(str(path), "this is not a PDF file (no %PDF header); export the document as PDF or remove it from the corpus folder.")
     try:
         reader = pypdf.PdfReader(str(path))
         if reader.is_encrypted and not _try_empty_password(reader):
             raise EncryptedPdfError(str(path), "the PDF is password protected; save an unprotected copy.")
         if len(reader.pages) == 0:
-            raise CorruptPdfError(str(path), "the PDF has no pages.")
+            raise CorruptPdfError(str(path), "the PDF has no pages; download or export it again.")
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
-        raise CorruptPdfError(str(path), f"the PDF is damaged or truncated ({exc}).") from exc
+        raise CorruptPdfError(str(path), f"the PDF is damaged or truncated ({exc}); download it again or repair it (e.g. print to PDF).") from exc
     return reader
 
 

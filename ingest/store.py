@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import uuid
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -72,8 +73,24 @@ def publish(settings: IndexSettings, version: str) -> None:
     os.replace(tmp, target)
 
 
+def index_id(settings: IndexSettings) -> str:
+    """A random id per data folder, so several indexes can share one Chroma server."""
+    path = settings.data_dir / "index_id"
+    if not path.exists():
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(uuid.uuid4().hex[:8])
+    return path.read_text().strip()
+
+
 def collection_name(settings: IndexSettings, version: str) -> str:
-    return f"{settings.collection_prefix}-{version}"
+    return f"{settings.collection_prefix}-{index_id(settings)}-{version}"
+
+
+def remove_incomplete(settings: IndexSettings) -> None:
+    """Version folders without a manifest are leftovers of a failed or killed build."""
+    for path in versions_dir(settings).glob("*"):
+        if not (path / "manifest.json").exists():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def prune(settings: IndexSettings, client: Any) -> None:
@@ -85,7 +102,7 @@ def prune(settings: IndexSettings, client: Any) -> None:
     for path in folder.glob("*"):
         if path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)
-    prefix = f"{settings.collection_prefix}-"
+    prefix = f"{settings.collection_prefix}-{index_id(settings)}-"
     for name in _collection_names(client):
         if name.startswith(prefix) and name[len(prefix) :] not in keep:
             client.delete_collection(name)
@@ -107,7 +124,9 @@ def chroma_client(settings: IndexSettings) -> Any:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_host:
         try:
-            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+            client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+            client.heartbeat()
+            return client
         except Exception as exc:  # noqa: BLE001 - chromadb raises several types on connect
             raise StoreUnavailableError(f"{settings.chroma_host}:{settings.chroma_port}", str(exc)) from exc
     settings.data_dir.mkdir(parents=True, exist_ok=True)

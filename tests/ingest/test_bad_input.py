@@ -40,11 +40,6 @@ KINDS = {
 }
 # A message "says what to do next" (corpus/errors.py) when it names an action for the user.
 ACTION = re.compile(r"\b(save|replace|download|fetch|export|remove|delete|OCR|again|run)\b", re.IGNORECASE)
-NO_ADVICE = pytest.mark.xfail(
-    strict=True,
-    reason="BUG ingest/pdf.py _open: the message names the problem but not what to do "
-    "(corpus/errors.py promises messages that say what to do next)",
-)
 
 
 def _write(pdfs: Any, kind: str, folder: Path) -> Path:
@@ -78,7 +73,7 @@ def test_read_pdf_raises_the_matching_source_error(kind: str, pdfs: Any, tmp_pat
 
 @pytest.mark.parametrize(
     "kind",
-    [pytest.param(k, marks=NO_ADVICE) if k not in ("encrypted", "no text layer") else k for k in KINDS],
+    list(KINDS),
 )
 def test_read_pdf_message_says_what_to_do(kind: str, pdfs: Any, tmp_path: Path) -> None:
     path = _write(pdfs, kind, tmp_path)
@@ -134,11 +129,6 @@ def test_build_reports_each_bad_file_and_ingests_the_good_one(pdfs: Any, corpus_
     assert [d.doc_id for d in store.load_catalogue(folder).documents] == ["goed"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG ingest/build.py _unchanged: bad files are in `files` but never in the built manifest, "
-    "so with any bad PDF in a folder every build re-parses everything and publishes a new version",
-)
 def test_bad_files_do_not_defeat_the_nothing_changed_check(pdfs: Any, corpus_dir: Path, settings: Settings) -> None:
     pdfs.not_a_pdf(corpus_dir / "tekst.pdf")
     pdfs.doc(corpus_dir / "goed.pdf", "goed")

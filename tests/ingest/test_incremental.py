@@ -209,11 +209,6 @@ def test_pdf_in_the_manifest_takes_its_id_and_title(
     assert (document.doc_id, document.title, document.publisher) == ("bekend-advies", "Bekend advies", "SER Test")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG ingest/build.py _unchanged/_old_results: a manifest edit (title) for an unchanged file is "
-    "ignored; even --rebuild reuses the old Document and chunk doc_title keyed only by (doc_id, sha256)",
-)
 def test_manifest_title_change_reaches_the_index(
     pdfs: Any,
     corpus_dir: Path,

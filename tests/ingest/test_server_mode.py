@@ -159,12 +159,6 @@ def test_cli_with_unreachable_server_exits_nonzero_naming_it(
     assert "CHROMA_HOST" in result.stderr, "the message says how to fall back to the embedded store"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG ingest/build.py _write_version: the Chroma server is first contacted after parsing and embedding "
-    "every chunk, so an unreachable server is reported only after all the expensive work (and a partial "
-    "version folder is left behind)",
-)
 def test_unreachable_server_is_reported_before_embedding(
     pdfs: Any,
     corpus_dir: Path,
@@ -191,11 +185,6 @@ def test_unreachable_server_is_reported_before_embedding(
     assert not versions.exists() or not any(versions.iterdir())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG ingest/store.py prune: it deletes every collection on the server whose name has the prefix and "
-    "is not one of *this* data_dir's versions, so a second index (other data_dir) on the same server is destroyed",
-)
 def test_two_indexes_on_one_server_do_not_delete_each_other(
     pdfs: Any,
     corpus_dir: Path,

@@ -1,0 +1,84 @@
+"""Query understanding without a language model: language, synonyms, compound splitting.
+
+The synonym and abbreviation table is data (``assistant/synonyms.toml``): each group lists
+words and phrases that mean the same thing, Dutch and English; a question that contains one of
+them is expanded with the others for the keyword search. Dutch compounds that the corpus does
+not contain ("arbeidsproductiviteitsscan") are split against the corpus vocabulary
+("arbeidsproductiviteit" + "scan").
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ingest.clean import fold
+
+SYNONYMS_FILE = Path(__file__).with_name("synonyms.toml")
+MIN_PART = 4  # a compound part is at least this long
+_WORD = re.compile(r"[a-zà-ÿ0-9]+(?:[-'][a-zà-ÿ0-9]+)*")
+_EN_MARKERS = frozenset(
+    "the what which how can could should would is are do does my our their for with about who where when why "
+    "of and to in on a an this that these there".split()
+)
+_NL_MARKERS = frozenset(
+    "de het een en van hoe wat welke waar kan kun ik mijn wij we is zijn voor met over wie wanneer waarom bij "
+    "niet ook dat die deze er".split()
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    language: str  # "nl" or "en"
+    keyword_text: str  # the text the keyword index searches: question + expansions + compound parts
+    content_words: tuple[str, ...]  # folded content words of the question (for the evidence check)
+
+
+def detect_language(text: str) -> str:
+    words = _WORD.findall(text.lower())
+    english = sum(w in _EN_MARKERS for w in words)
+    dutch = sum(w in _NL_MARKERS for w in words)
+    return "en" if english > dutch else "nl"
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> tuple[tuple[str, ...], ...]:
+    data = tomllib.loads(SYNONYMS_FILE.read_text(encoding="utf-8"))
+    return tuple(tuple(fold(term) for term in group["terms"]) for group in data["group"])
+
+
+def expansions(text: str) -> list[str]:
+    """Every synonym of every term the folded question contains (whole words or phrases)."""
+    folded = f" {' '.join(_WORD.findall(fold(text)))} "
+    found: list[str] = []
+    for group in synonym_groups():
+        if any(f" {term} " in folded for term in group):
+            found.extend(term for term in group if f" {term} " not in folded)
+    return found
+
+
+def split_compound(word: str, vocabulary: frozenset[str]) -> list[str]:
+    """Split a word the corpus lacks into two corpus words (with an optional linking s/e)."""
+    if word in vocabulary or len(word) < 2 * MIN_PART:
+        return []
+    for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+        head, tail = word[:cut], word[cut:]
+        if tail in vocabulary and len(tail) >= MIN_PART:
+            for stem in (head, head[:-1] if head.endswith(("s", "e")) else None):
+                if stem and len(stem) >= MIN_PART and stem in vocabulary:
+                    return [stem, tail]
+    return []
+
+
+def understand(text: str, vocabulary: frozenset[str], stopwords: Iterable[str]) -> Query:
+    words = _WORD.findall(fold(text))
+    stop = set(stopwords)
+    content = tuple(w for w in words if w not in stop and len(w) > 1)
+    parts = [p for w in content for p in split_compound(w, vocabulary)]
+    extra = expansions(text) + parts
+    return Query(text, detect_language(text), " ".join([text, *extra]), content)
