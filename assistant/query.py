@@ -52,14 +52,20 @@ def synonym_groups() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(fold(term) for term in group["terms"]) for group in data["group"])
 
 
+def synonym_matches(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(term found in the text, the other terms of its group) for every synonym group it uses."""
+    folded = f" {' '.join(_WORD.findall(fold(text)))} "
+    matches = []
+    for group in synonym_groups():
+        found = [term for term in group if f" {term} " in folded]
+        if found:
+            matches.append((max(found, key=len), tuple(t for t in group if t not in found)))
+    return matches
+
+
 def expansions(text: str) -> list[str]:
     """Every synonym of every term the folded question contains (whole words or phrases)."""
-    folded = f" {' '.join(_WORD.findall(fold(text)))} "
-    found: list[str] = []
-    for group in synonym_groups():
-        if any(f" {term} " in folded for term in group):
-            found.extend(term for term in group if f" {term} " not in folded)
-    return found
+    return [term for _, others in synonym_matches(text) for term in others]
 
 
 def split_compound(word: str, vocabulary: frozenset[str]) -> list[str]:

@@ -15,6 +15,9 @@ UI can turn it into friendly text in one place::
     │   ├── IndexMissingError      no index has been built yet
     │   └── EmbedderMismatchError  the index was built with another embedder
     ├── BuildError             a build could not produce a new index (the old one stays)
+    ├── QuestionError          a question cannot be asked as it is
+    │   ├── EmptyQuestionError     empty or blank
+    │   └── QuestionTooLongError   over the length limit
     └── StoreUnavailableError  the vector store (Chroma server) cannot be reached
 
 Messages name the item with ``!r`` and say what to do next.
@@ -83,6 +86,22 @@ class EmbedderMismatchError(IndexError_):
 
 class BuildError(AdvieswijzerError):
     """A build could not produce a new index; the previous index stays in use."""
+
+
+class QuestionError(AdvieswijzerError):
+    """A question cannot be asked as it is (the CLI exits with 2)."""
+
+
+class EmptyQuestionError(QuestionError):
+    def __init__(self) -> None:
+        super().__init__("De vraag is leeg. Stel een vraag, bijvoorbeeld: 'Hoe kan het mkb AI invoeren?'")
+
+
+class QuestionTooLongError(QuestionError):
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(
+            f"De vraag is te lang ({length} tekens; de grens is {limit}). Maak de vraag korter."
+        )
 
 
 class StoreUnavailableError(AdvieswijzerError):

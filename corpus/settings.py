@@ -84,6 +84,24 @@ class IngestSettings(_Section):
     batch_size: int = Field(default=16, description="Texts per embedding call.")
 
 
+class RetrievalSettings(_Section):
+    mode: Literal["hybrid", "text", "vectors"] = Field(
+        default="hybrid", description="Keyword + dense fused (hybrid), keyword only (text), or dense only."
+    )
+    top_k: int = Field(default=10, description="Passages returned as ranked evidence.")
+
+
+class AnswerSettings(_Section):
+    max_question_chars: int = Field(default=2000, description="Longer questions are refused.")
+    thresholds: Path = Field(
+        default=PROJECT_ROOT / "assistant" / "thresholds.toml",
+        description="Calibrated abstention thresholds (written by `python -m assistant calibrate`).",
+    )
+    persona: Literal["ondernemer", "beleidsmedewerker"] = Field(
+        default="ondernemer", description="Default persona when a question does not name one."
+    )
+
+
 class Settings(BaseSettings):
     """All settings, one nested section per pipeline stage."""
 
@@ -98,6 +116,8 @@ class Settings(BaseSettings):
     corpus: CorpusSettings = Field(default_factory=CorpusSettings)
     index: IndexSettings = Field(default_factory=IndexSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
     chroma_host: str | None = Field(
         default=None,
         validation_alias=AliasChoices("CHROMA_HOST", "chroma_host"),

@@ -119,7 +119,7 @@ def _previous(settings: Settings) -> tuple[str, dict[str, Any]] | None:
 def _unchanged(manifest: dict[str, Any], files: list[SourceFile], key: dict[str, Any], settings: Settings) -> bool:
     current = {str(f.path): f.sha256 for f in files}
     return (
-        current == manifest["inputs"]
+        current == manifest.get("inputs")
         and manifest["key"] == key
         and manifest["embedder_setting"] == [settings.ingest.embedder, settings.ingest.model]
         and manifest.get("chroma") == _chroma_location(settings)
@@ -229,8 +229,9 @@ def _write_version(settings, client, results, key, files, previous, report, prog
     store.save_catalogue(folder, catalogue)
     build_keyword_index([_search_text(c) for c in chunks], folder / "bm25")
     progress.stage(f"store {len(chunks)} chunks in Chroma ({_chroma_location(settings)})")
-    store.write_collection(client, store.collection_name(settings.index, version), chunks, vectors)
-    store.save_manifest(folder, _manifest(settings, results, key, embedder, len(chunks), files))
+    collection = store.collection_name(settings.index, version)
+    store.write_collection(client, collection, chunks, vectors)
+    store.save_manifest(folder, {**_manifest(settings, results, key, embedder, len(chunks), files), "collection": collection})
     store.publish(settings.index, version)
     store.prune(settings.index, client)
     return version

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from corpus.errors import IndexMissingError, StoreUnavailableError
+from corpus.errors import IndexError_, IndexMissingError, StoreUnavailableError
 from corpus.records import (
     BestPractice,
     Catalogue,
@@ -147,8 +147,16 @@ def write_collection(client: Any, name: str, chunks: list[Chunk], vectors: np.nd
         )
 
 
-def open_collection(client: Any, settings: IndexSettings, version: str) -> Any:
-    return client.get_collection(collection_name(settings, version), embedding_function=None)
+def open_collection(client: Any, manifest: dict[str, Any], where: str) -> Any:
+    """The version's collection; ``embedding_function=None`` so Chroma attaches no default model."""
+    name = manifest.get("collection", "")
+    try:
+        return client.get_collection(name, embedding_function=None)
+    except Exception as exc:  # noqa: BLE001 - chromadb raises NotFoundError or ValueError by version
+        raise IndexError_(
+            f"The index at {where!r} has no vector collection {name!r} in Chroma. "
+            "Rebuild it with: python -m ingest build --rebuild"
+        ) from exc
 
 
 # --- files of a version --------------------------------------------------------------------------
@@ -206,3 +214,8 @@ def save_manifest(folder: Path, manifest: dict[str, Any]) -> None:
 
 def load_manifest(folder: Path) -> dict[str, Any]:
     return json.loads((folder / "manifest.json").read_text())
+
+
+def open_version_collection(client: Any, settings: IndexSettings, version: str) -> Any:
+    folder = versions_dir(settings) / version
+    return open_collection(client, load_manifest(folder), str(folder))

@@ -63,7 +63,7 @@ def _vectors_by_id(settings: Any) -> dict[str, np.ndarray]:
 
 
 def _collection_ids(settings: Any, version: str) -> set[str]:
-    collection = store.open_collection(store.chroma_client(settings.index), settings.index, version)
+    collection = store.open_version_collection(store.chroma_client(settings.index), settings.index, version)
     return set(collection.get(include=[])["ids"])
 
 

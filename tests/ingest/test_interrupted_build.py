@@ -67,7 +67,7 @@ def _assert_version_usable(settings: Any, version: str) -> None:
     vectors = store.load_embeddings(folder)
     assert chunks and len(vectors) == len(chunks)
     assert {d.doc_id for d in catalogue.documents} == {c.doc_id for c in chunks}
-    collection = store.open_collection(store.chroma_client(settings.index), settings.index, version)
+    collection = store.open_version_collection(store.chroma_client(settings.index), settings.index, version)
     assert collection.count() == len(chunks)
     hits = collection.query(query_embeddings=[vectors[0].tolist()], n_results=3)
     assert hits["ids"][0][0] == chunks[0].chunk_id

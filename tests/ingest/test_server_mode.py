@@ -110,7 +110,7 @@ def test_build_writes_to_the_server_and_second_build_does_nothing(
     assert store.load_manifest(folder)["chroma"] == f"http://127.0.0.1:{chroma_port}"
     assert not (settings.index.data_dir / "chroma").exists(), "the embedded store is not used in server mode"
 
-    collection = store.open_collection(store.chroma_client(settings.index), settings.index, report.version)
+    collection = store.open_version_collection(store.chroma_client(settings.index), settings.index, report.version)
     assert collection.count() == len(chunks)
     stored = collection.get(ids=[chunks[-1].chunk_id], include=["documents", "metadatas"])
     assert stored["documents"] == [chunks[-1].text]
@@ -198,5 +198,5 @@ def test_two_indexes_on_one_server_do_not_delete_each_other(
     second = _server_settings(make_settings, corpus_dir, manifest_file, tmp_path / "data-2", chroma_port, "shared")
     version_1 = build(first, QUIET).version
     build(second, QUIET)
-    collection = store.open_collection(store.chroma_client(first.index), first.index, version_1)
+    collection = store.open_version_collection(store.chroma_client(first.index), first.index, version_1)
     assert collection.count() > 0

@@ -1,0 +1,187 @@
+"""Composers turn ranked evidence into an answer. The default is extractive: every sentence
+of the answer is either a sentence of the sources (with its ``[n]`` marker and the exact quote
+in the sources list) or a fixed template phrase, so nothing is invented.
+
+A language-model composer can implement the same ``Composer`` protocol later.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+from assistant.query import Query, expansions
+from assistant.records import Citation, Passage, Persona
+from assistant.retrieve import stems
+from corpus.records import Catalogue, Chunk, ChunkKind
+
+TEMPLATES_FILE = Path(__file__).resolve().parent.parent / "prompts" / "extractive.toml"
+MAX_UNITS = 4  # recommendations (or other sections) per answer
+MAX_SENTENCES = 3  # source sentences per unit
+UNIT_CUTOFF = 0.45  # a unit joins the answer when its score is at least this share of the best
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
+_PERSONA_WORDS = {
+    Persona.ONDERNEMER: {"ondernem", "bedrijv", "mkb", "terecht", "hulp", "advies", "kunn", "ondersteun", "praktijk"},
+    Persona.BELEIDSMEDEWERKER: {"provinci", "overheid", "adviser", "advis", "moet", "beleid", "kabinet", "ser"},
+}
+
+
+@dataclass(frozen=True)
+class Composed:
+    text: str
+    citations: tuple[Citation, ...]
+
+
+class Composer(Protocol):
+    def compose(self, query: Query, persona: Persona, passages: list[Passage], catalogue: Catalogue) -> Composed: ...
+
+
+@lru_cache(maxsize=1)
+def templates() -> dict[str, dict[str, str]]:
+    return tomllib.loads(TEMPLATES_FILE.read_text(encoding="utf-8"))
+
+
+def phrase(language: str, key: str, **values: str) -> str:
+    return templates()[language][key].format(**values)
+
+
+@dataclass
+class _Unit:
+    key: str
+    passages: list[Passage]
+
+
+class ExtractiveComposer:
+    """One lead sentence, then 1–4 recommendations with 1–3 source sentences each, their best
+    practices, and a "Bronnen" list."""
+
+    def __init__(self, chunks: list[Chunk]) -> None:
+        # the first chunk of every best practice, to cite it even when it was not retrieved
+        self.practice_chunks: dict[str, Chunk] = {}
+        for chunk in chunks:
+            if chunk.best_practice:
+                self.practice_chunks.setdefault(chunk.best_practice, chunk)
+
+    def compose(self, query: Query, persona: Persona, passages: list[Passage], catalogue: Catalogue) -> Composed:
+        lang = query.language
+        units = _units(passages)
+        citations: list[Citation] = []
+        blocks = [phrase(lang, f"lead_{persona.value}")]
+        for unit in units:
+            blocks.append(self._unit_block(query, persona, unit, catalogue, citations))
+        blocks.append(_sources_block(lang, citations))
+        return Composed("\n\n".join(b for b in blocks if b), tuple(citations))
+
+    def _unit_block(self, query: Query, persona: Persona, unit: _Unit, catalogue: Catalogue,
+                    citations: list[Citation]) -> str:
+        lang = query.language
+        head = unit.passages[0].chunk
+        lines = [_heading(lang, head, catalogue)]
+        for sentence, chunk in _best_sentences(query, persona, unit.passages):
+            lines.append(f"{sentence} [{_cite(citations, chunk, sentence)}]")
+        for name, chunk in _practices(head, catalogue, unit.passages, self.practice_chunks):
+            quote = _first_sentence(chunk.text)
+            lines.append(f"{phrase(lang, 'practice', name=name)} {quote} [{_cite(citations, chunk, quote)}]")
+        return "\n".join(lines)
+
+
+def _units(passages: list[Passage]) -> list[_Unit]:
+    units: dict[str, _Unit] = {}
+    for p in passages:
+        key = p.chunk.recommendation_id or p.chunk.chunk_id
+        units.setdefault(key, _Unit(key, [])).passages.append(p)
+    ranked = list(units.values())
+    best = ranked[0].passages[0].score if ranked else 0.0
+    chosen = [u for u in ranked if u.passages[0].score >= UNIT_CUTOFF * best][:MAX_UNITS]
+    return chosen or ranked[:1]
+
+
+def _heading(lang: str, chunk: Chunk, catalogue: Catalogue) -> str:
+    doc = _short_title(chunk.doc_title)
+    if chunk.recommendation_id and chunk.recommendation:
+        number = chunk.recommendation_id.rsplit(":", 1)[-1]
+        pages = _rec_pages(chunk.recommendation_id, catalogue) or chunk.page_label
+        return phrase(lang, "heading_recommendation", title=chunk.recommendation, doc=doc, number=number, pages=pages)
+    section = chunk.section.split(" › ")[-1] if chunk.section else doc
+    return phrase(lang, "heading_section", title=section, doc=doc, pages=chunk.page_label)
+
+
+def _rec_pages(rec_id: str, catalogue: Catalogue) -> str:
+    for rec in catalogue.recommendations:
+        if rec.rec_id == rec_id:
+            labels = list(dict.fromkeys(rec.page_labels))
+            return labels[0] if len(labels) == 1 else f"{labels[0]}–{labels[-1]}" if len(labels) <= 3 else labels[0]
+    return ""
+
+
+def _short_title(title: str) -> str:
+    return title.split(":")[0].strip()
+
+
+def _best_sentences(query: Query, persona: Persona, passages: list[Passage]) -> list[tuple[str, Chunk]]:
+    wanted = stems(" ".join([*query.content_words, *expansions(query.text)]))
+    scored = []
+    for p_rank, passage in enumerate(passages[:4]):
+        if passage.chunk.kind is ChunkKind.BEST_PRACTICE and passage.chunk.recommendation_id:
+            continue  # best practices are listed on their own line
+        for s_rank, sentence in enumerate(_sentences(passage.chunk.text)):
+            words = stems(sentence)
+            score = len(words & wanted) + 0.5 * len(words & _PERSONA_WORDS[persona]) / 3 - 0.1 * p_rank - 0.02 * s_rank
+            scored.append((score, p_rank, s_rank, sentence, passage.chunk))
+    best = sorted(scored, key=lambda x: -x[0])[:MAX_SENTENCES]
+    keep = [b for b in best if b[0] > 0] or best[:1]
+    return [(s, c) for _, _, _, s, c in sorted(keep, key=lambda x: (x[1], x[2]))]
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text) if 6 <= len(s.split()) <= 80]
+
+
+def _first_sentence(text: str) -> str:
+    sentences = _sentences(text)
+    return sentences[0] if sentences else text[:240].strip()
+
+
+def _practices(head: Chunk, catalogue: Catalogue, passages: list[Passage],
+               known: dict[str, Chunk]) -> list[tuple[str, Chunk]]:
+    """The best practices of a recommendation, each with the chunk that sets it out."""
+    if not head.recommendation_id:
+        return []
+    names = {bp.bp_id: bp.name for bp in catalogue.best_practices}
+    rec = next((r for r in catalogue.recommendations if r.rec_id == head.recommendation_id), None)
+    result = []
+    for bp_id in rec.best_practices if rec else ():
+        name = names.get(bp_id)
+        chunk = next((p.chunk for p in passages if p.chunk.best_practice == name), None)
+        chunk = chunk or (known.get(name) if name else None)
+        if name and chunk:
+            result.append((name, chunk))
+    return result[:2]
+
+
+def _cite(citations: list[Citation], chunk: Chunk, quote: str) -> int:
+    for c in citations:
+        if c.quote == quote and c.doc_id == chunk.doc_id and c.page == chunk.page:
+            return c.n
+    n = len(citations) + 1
+    citations.append(Citation(
+        n=n, doc_id=chunk.doc_id, doc_title=chunk.doc_title, page=chunk.page, page_label=chunk.page_label,
+        section=chunk.section, recommendation_id=chunk.recommendation_id, recommendation=chunk.recommendation,
+        best_practice=chunk.best_practice, quote=quote,
+    ))
+    return n
+
+
+def _sources_block(lang: str, citations: list[Citation]) -> str:
+    if not citations:
+        return ""
+    lines = [phrase(lang, "sources")]
+    for c in citations:
+        where = f"{_short_title(c.doc_title)}, p. {c.page_label}"
+        rec = f", {phrase(lang, 'recommendation')} {c.recommendation_id.rsplit(':', 1)[-1]} '{c.recommendation}'" if c.recommendation_id else ""
+        lines.append(f'[{c.n}] {where}{rec}: "{c.quote}"')
+    return "\n".join(lines)

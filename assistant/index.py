@@ -1,0 +1,80 @@
+"""The read side of an index version: catalogue, chunks, keyword index, Chroma collection.
+
+Opened once per process and kept warm. Refuses an index built with another embedder than the
+one configured: vectors of two models must never be compared.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from corpus.errors import EmbedderMismatchError
+from corpus.records import Catalogue, Chunk
+from corpus.settings import IndexSettings
+from ingest import store
+from ingest.clean import fold
+from ingest.keyword import load_keyword_index
+
+
+@dataclass
+class Index:
+    version: str
+    folder: Path
+    manifest: dict[str, Any]
+    catalogue: Catalogue
+    chunks: list[Chunk]
+    keyword: Any  # bm25s.BM25
+    collection: Any  # chromadb Collection
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        return {c.chunk_id: i for i, c in enumerate(self.chunks)}
+
+    @cached_property
+    def document_frequency(self) -> dict[str, int]:
+        """In how many chunks each folded word occurs."""
+        df: Counter[str] = Counter()
+        for chunk in self.chunks:
+            df.update(set(re.findall(r"[a-z0-9]+", fold(chunk.text))))
+        return dict(df)
+
+    @cached_property
+    def prefix_frequency(self) -> dict[str, int]:
+        """In how many chunks a word starting with each 6-letter prefix occurs (for inflections)."""
+        df: Counter[str] = Counter()
+        for chunk in self.chunks:
+            df.update({w[:6] for w in re.findall(r"[a-z0-9]{5,}", fold(chunk.text))})
+        return dict(df)
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every folded word of the corpus (for compound splitting)."""
+        return frozenset(self.document_frequency)
+
+    def idf(self, word: str) -> float:
+        """Inverse document frequency; a word the corpus lacks gets the highest weight."""
+        df = self.document_frequency.get(word) or (self.prefix_frequency.get(word[:6], 0) if len(word) >= 5 else 0)
+        return math.log((len(self.chunks) + 1) / (df + 0.5))
+
+
+def open_index(settings: IndexSettings, embedder_name: str, client: Any | None = None) -> Index:
+    folder = store.require_current(settings)
+    manifest = store.load_manifest(folder)
+    if manifest["embedder"] != embedder_name:
+        raise EmbedderMismatchError(manifest["embedder"], embedder_name)
+    client = client or store.chroma_client(settings)
+    return Index(
+        version=folder.name,
+        folder=folder,
+        manifest=manifest,
+        catalogue=store.load_catalogue(folder),
+        chunks=store.load_chunks(folder),
+        keyword=load_keyword_index(folder / "bm25"),
+        collection=store.open_collection(client, manifest, str(folder)),
+    )

@@ -1,0 +1,210 @@
+"""Hybrid retrieval: keyword (bm25s) and dense (Chroma) fused by reciprocal rank, then
+aggregated by recommendation so that a recommendation whose passages rank well together beats
+a stray sentence elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from assistant.index import Index
+from assistant.query import Query, synonym_matches
+from assistant.records import Evidence, Filters, Passage
+from corpus.records import Chunk, ChunkKind
+from ingest.clean import fold
+from ingest.embed import Embedder
+from ingest.keyword import stemmer, tokenize
+
+RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.)
+CANDIDATES = 60  # per retriever
+GROUP_DECAY = 0.5  # weight of a recommendation's 2nd, 3rd … passage in its group score
+GROUP_DEPTH = 3
+SUPPORT_WEIGHT = 0.2  # how much a unit's further passages add to its best passage's rank
+EVIDENCE_DEPTH = 3  # passages whose words count for the evidence check
+TOP = 10
+MIN_WEIGHT = 0.2  # a retriever's weight in the fusion never drops below this
+DENSE_DECISIVE_GAP = 0.04  # cosine gap between the 1st and 10th hit that gives dense full weight
+KEYWORD_DECISIVE_GAP = 0.6  # relative bm25 gap between the 1st and 10th hit for full weight
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+class RetrievalMode(StrEnum):
+    TEXT = "text"
+    VECTORS = "vectors"
+    HYBRID = "hybrid"
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    passages: tuple[Passage, ...]
+    evidence: Evidence
+
+
+class HybridRetriever:
+    def __init__(self, index: Index, embedder: Embedder, mode: RetrievalMode = RetrievalMode.HYBRID) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.mode = mode
+
+    def retrieve(self, query: Query, filters: Filters = Filters(), top: int = TOP) -> Retrieval:
+        allowed = _predicate(filters)
+        dense = self._dense(query, allowed) if self.mode is not RetrievalMode.TEXT else {}
+        keyword = self._keyword(query, allowed) if self.mode is not RetrievalMode.VECTORS else {}
+        weights = (_dense_confidence(dense), _keyword_confidence(keyword))
+        fused = _rrf([_ranked(dense), _ranked(keyword)], weights)
+        passages = self._grouped(fused, dense, keyword)[:top]
+        return Retrieval(tuple(passages), _evidence(query, passages, dense, keyword, self.index))
+
+    def _dense(self, query: Query, allowed: Any) -> dict[int, float]:
+        n = len(self.index.chunks)
+        result = self.index.collection.query(
+            query_embeddings=[self.embedder.query(query.text).tolist()], n_results=min(n, CANDIDATES * 4), include=["distances"]
+        )
+        scores: dict[int, float] = {}
+        for chunk_id, distance in zip(result["ids"][0], result["distances"][0]):
+            i = self.index.position.get(chunk_id)
+            if i is not None and allowed(self.index.chunks[i]) and len(scores) < CANDIDATES:
+                scores[i] = 1.0 - float(distance)
+        return scores
+
+    def _keyword(self, query: Query, allowed: Any) -> dict[int, float]:
+        tokens = tokenize([query.keyword_text])
+        if not tokens.vocab:
+            return {}
+        n = len(self.index.chunks)
+        docs, scores = self.index.keyword.retrieve(tokens, k=n, show_progress=False)
+        result: dict[int, float] = {}
+        for i, score in zip(docs[0], scores[0]):
+            if score > 0 and allowed(self.index.chunks[int(i)]) and len(result) < CANDIDATES:
+                result[int(i)] = float(score)
+        return result
+
+    def _grouped(self, fused: dict[int, float], dense: dict[int, float], keyword: dict[int, float]) -> list[Passage]:
+        """Rank recommendations (and stray passages) as units: each retriever ranks the units by
+        their best passage, the unit ranks are fused, and further passages of a unit add support."""
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i in sorted(fused, key=fused.__getitem__, reverse=True):
+            groups[self._unit(i)].append(i)
+        unit_score: dict[str, float] = defaultdict(float)
+        for scores, weight in ((dense, _dense_confidence(dense)), (keyword, _keyword_confidence(keyword))):
+            for rank, key in enumerate(_unit_ranking(scores, self._unit), start=1):
+                unit_score[key] += weight / (RRF_K + rank)
+        for key, members in groups.items():
+            unit_score[key] += SUPPORT_WEIGHT * sum(fused[i] * GROUP_DECAY**k for k, i in enumerate(members[1:GROUP_DEPTH]))
+        order = sorted(groups, key=unit_score.__getitem__, reverse=True)
+        passages = []
+        for key in order:
+            for i in groups[key]:
+                passages.append(Passage(len(passages) + 1, self.index.chunks[i], round(unit_score[key], 6),
+                                        round(dense.get(i, 0.0), 4), round(keyword.get(i, 0.0), 4)))
+        return passages
+
+    def _unit(self, i: int) -> str:
+        chunk = self.index.chunks[i]
+        return chunk.recommendation_id or chunk.chunk_id
+
+
+def _unit_ranking(scores: dict[int, float], unit_of: Any) -> list[str]:
+    order: list[str] = []
+    for i in sorted(scores, key=scores.__getitem__, reverse=True):
+        key = unit_of(i)
+        if key not in order:
+            order.append(key)
+    return order
+
+
+def _predicate(filters: Filters) -> Any:
+    kinds = set(filters.kinds)
+
+    def allowed(chunk: Chunk) -> bool:
+        if filters.doc_ids and chunk.doc_id not in filters.doc_ids:
+            return False
+        if filters.themes and theme_number(chunk) not in filters.themes:
+            return False
+        if kinds:
+            return str(chunk.kind) in kinds
+        return chunk.kind is not ChunkKind.FOOTNOTE  # footnotes only when asked for
+
+    return allowed
+
+
+def theme_number(chunk: Chunk) -> str | None:
+    if not chunk.recommendation_id:
+        return None
+    return chunk.recommendation_id.rsplit(":", 1)[-1].split(".")[0]
+
+
+def _ranked(scores: dict[int, float]) -> list[int]:
+    return sorted(scores, key=scores.__getitem__, reverse=True)
+
+
+def _rrf(rankings: list[list[int]], weights: tuple[float, ...]) -> dict[int, float]:
+    """Reciprocal rank fusion, each ranking weighted by how decisive its scores are."""
+    fused: dict[int, float] = defaultdict(float)
+    for ranking, weight in zip(rankings, weights):
+        for rank, i in enumerate(ranking, start=1):
+            fused[i] += weight / (RRF_K + rank)
+    return dict(fused)
+
+
+def _dense_confidence(scores: dict[int, float]) -> float:
+    """e5 similarities are compressed: a flat top (no clear winner) says little about the ranking."""
+    top = sorted(scores.values(), reverse=True)[:10]
+    if len(top) < 2:
+        return MIN_WEIGHT
+    return min(1.0, max(MIN_WEIGHT, (top[0] - top[-1]) / DENSE_DECISIVE_GAP))
+
+
+def _keyword_confidence(scores: dict[int, float]) -> float:
+    top = sorted(scores.values(), reverse=True)[:10]
+    if len(top) < 2 or top[0] <= 0:
+        return MIN_WEIGHT
+    return min(1.0, max(MIN_WEIGHT, (top[0] - top[-1]) / top[0] / KEYWORD_DECISIVE_GAP))
+
+
+def _evidence(query: Query, passages: list[Passage], dense: dict[int, float], keyword: dict[int, float],
+              index: Index) -> Evidence:
+    if not passages:
+        return Evidence(0.0, 0.0, 0.0)
+    best = sorted(passages, key=lambda p: -(p.dense + p.keyword / 10))[:EVIDENCE_DEPTH]
+    return Evidence(
+        dense=max(dense.values(), default=0.0),
+        keyword=max(keyword.values(), default=0.0),
+        coverage=coverage(query, [p.chunk for p in best], index),
+    )
+
+
+def stems(text: str) -> set[str]:
+    return set(stemmer().stemWords(_WORD.findall(fold(text))))
+
+
+def coverage(query: Query, chunks: list[Chunk], index: Index) -> float:
+    """IDF-weighted share of the question's content words that the passages contain (by stem,
+    word start, or a synonym of a term the word is part of). A word the corpus does not know
+    weighs most: "vakantiedagen" left uncovered sinks the coverage, "bedrijven" hardly matters."""
+    if not query.content_words:
+        return 0.0
+    text = " ".join(f"{c.recommendation or ''} {c.best_practice or ''} {c.text}" for c in chunks)
+    found, folded = stems(text), f" {' '.join(_WORD.findall(fold(text)))} "
+    by_synonym = _covered_by_synonyms(query.text, folded)
+    total = covered = 0.0
+    for word in query.content_words:
+        weight = index.idf(word)
+        total += weight
+        if (word in by_synonym or stemmer().stemWord(word) in found
+                or (len(word) >= 5 and f" {word[:6]}" in folded)):
+            covered += weight
+    return covered / total if total else 0.0
+
+
+def _covered_by_synonyms(question: str, folded_passages: str) -> set[str]:
+    """Words of the question's synonym terms ("small businesses") whose group the passages use ("mkb")."""
+    words: set[str] = set()
+    for term, others in synonym_matches(question):
+        if any(f" {other} " in folded_passages for other in others):
+            words.update(_WORD.findall(term))
+    return words
