@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from assistant.abstain import Thresholds, should_abstain
+from assistant.abstain import AbstentionRule
 from assistant.compose import Composer, ExtractiveComposer, phrase
 from assistant.index import Index, open_index
 from assistant.query import understand
@@ -28,7 +28,13 @@ class Assistant:
         self.index: Index = open_index(self.settings.index, self.embedder.name, client)
         self.retriever = HybridRetriever(self.index, self.embedder, RetrievalMode(self.settings.retrieval.mode))
         self.composer = composer or ExtractiveComposer(self.index.chunks)
-        self.thresholds = Thresholds.load(self.settings.answer.thresholds)
+        self.abstention = AbstentionRule.load(self.settings.answer.thresholds)
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Build the lazy lookups and touch every retriever once, so the first user waits no longer."""
+        _ = self.index.vocabulary, self.index.prefix_frequency
+        self.retriever.retrieve(understand("arbeidsproductiviteit mkb", self.index.vocabulary, stopwords()))
 
     def ask(self, question: str, persona: Persona | str | None = None, filters: Filters | None = None) -> Answer:
         question = self._validate(question)
@@ -37,10 +43,10 @@ class Assistant:
         query = understand(question, self.index.vocabulary, stopwords())
         retrieval = self.retriever.retrieve(query, filters or Filters(), self.settings.retrieval.top_k)
         retrieved = time.perf_counter()
-        if not retrieval.passages or should_abstain(retrieval.evidence, self.thresholds):
+        if not retrieval.passages or self.abstention.should_abstain(query, retrieval.evidence):
             text, citations, abstained = phrase(query.language, "abstain"), (), True
         else:
-            composed = self.composer.compose(query, persona, list(retrieval.passages), self.index.catalogue)
+            composed = self.composer.compose(query, persona, retrieval, self.index.catalogue)
             text, citations, abstained = composed.text, composed.citations, False
         done = time.perf_counter()
         timings = {

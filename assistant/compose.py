@@ -16,7 +16,7 @@ from typing import Protocol
 
 from assistant.query import Query, expansions
 from assistant.records import Citation, Passage, Persona
-from assistant.retrieve import stems
+from assistant.retrieve import Retrieval, stems
 from corpus.records import Catalogue, Chunk, ChunkKind
 
 TEMPLATES_FILE = Path(__file__).resolve().parent.parent / "prompts" / "extractive.toml"
@@ -37,7 +37,7 @@ class Composed:
 
 
 class Composer(Protocol):
-    def compose(self, query: Query, persona: Persona, passages: list[Passage], catalogue: Catalogue) -> Composed: ...
+    def compose(self, query: Query, persona: Persona, retrieval: Retrieval, catalogue: Catalogue) -> Composed: ...
 
 
 @lru_cache(maxsize=1)
@@ -66,9 +66,9 @@ class ExtractiveComposer:
             if chunk.best_practice:
                 self.practice_chunks.setdefault(chunk.best_practice, chunk)
 
-    def compose(self, query: Query, persona: Persona, passages: list[Passage], catalogue: Catalogue) -> Composed:
+    def compose(self, query: Query, persona: Persona, retrieval: Retrieval, catalogue: Catalogue) -> Composed:
         lang = query.language
-        units = _units(passages)
+        units = _units(list(retrieval.passages), retrieval.groups)
         citations: list[Citation] = []
         blocks = [phrase(lang, f"lead_{persona.value}")]
         for unit in units:
@@ -89,15 +89,16 @@ class ExtractiveComposer:
         return "\n".join(lines)
 
 
-def _units(passages: list[Passage]) -> list[_Unit]:
-    units: dict[str, _Unit] = {}
+def _units(passages: list[Passage], groups: dict[str, tuple[Passage, ...]]) -> list[_Unit]:
+    """The best recommendations (or sections) of the ranked evidence, each with all its passages."""
+    best = passages[0].score if passages else 0.0
+    units = []
     for p in passages:
+        if p.score < UNIT_CUTOFF * best or len(units) == MAX_UNITS:
+            break
         key = p.chunk.recommendation_id or p.chunk.chunk_id
-        units.setdefault(key, _Unit(key, [])).passages.append(p)
-    ranked = list(units.values())
-    best = ranked[0].passages[0].score if ranked else 0.0
-    chosen = [u for u in ranked if u.passages[0].score >= UNIT_CUTOFF * best][:MAX_UNITS]
-    return chosen or ranked[:1]
+        units.append(_Unit(key, list(groups.get(key, (p,)))))
+    return units
 
 
 def _heading(lang: str, chunk: Chunk, catalogue: Catalogue) -> str:

@@ -37,6 +37,7 @@ class Query:
     language: str  # "nl" or "en"
     keyword_text: str  # the text the keyword index searches: question + expansions + compound parts
     content_words: tuple[str, ...]  # folded content words of the question (for the evidence check)
+    unknown_names: tuple[str, ...] = ()  # capitalised words inside the question that the corpus lacks
 
 
 def detect_language(text: str) -> str:
@@ -82,9 +83,19 @@ def split_compound(word: str, vocabulary: frozenset[str]) -> list[str]:
 
 
 def understand(text: str, vocabulary: frozenset[str], stopwords: Iterable[str]) -> Query:
-    words = _WORD.findall(fold(text))
+    words = re.findall(r"[a-z0-9]+", fold(text))
     stop = set(stopwords)
-    content = tuple(w for w in words if w not in stop and len(w) > 1)
+    content = tuple(dict.fromkeys(w for w in words if w not in stop and len(w) > 1))
     parts = [p for w in content for p in split_compound(w, vocabulary)]
     extra = expansions(text) + parts
-    return Query(text, detect_language(text), " ".join([text, *extra]), content)
+    return Query(text, detect_language(text), " ".join([text, *extra]), content, unknown_names(text, vocabulary))
+
+
+def unknown_names(text: str, vocabulary: frozenset[str]) -> tuple[str, ...]:
+    """Names (capitalised, not opening a sentence) that occur nowhere in the corpus."""
+    names = []
+    for match in re.finditer(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-zà-ÿ]{2,})\b", text.strip()):
+        word = fold(match.group(1))
+        if word not in vocabulary and not expansions(match.group(1)):
+            names.append(match.group(1))
+    return tuple(names)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -21,14 +21,21 @@ from ingest.keyword import stemmer, tokenize
 
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.)
 CANDIDATES = 60  # per retriever
-GROUP_DECAY = 0.5  # weight of a recommendation's 2nd, 3rd … passage in its group score
-GROUP_DEPTH = 3
-SUPPORT_WEIGHT = 0.2  # how much a unit's further passages add to its best passage's rank
-EVIDENCE_DEPTH = 3  # passages whose words count for the evidence check
-TOP = 10
 MIN_WEIGHT = 0.2  # a retriever's weight in the fusion never drops below this
 DENSE_DECISIVE_GAP = 0.04  # cosine gap between the 1st and 10th hit that gives dense full weight
 KEYWORD_DECISIVE_GAP = 0.6  # relative bm25 gap between the 1st and 10th hit for full weight
+# Aggregation by recommendation: each retriever ranks recommendations by their best passage and
+# the unit ranks are fused, so a recommendation found by both retrievers (through different
+# passages) beats a sentence only one of them likes. Further passages near the top can add
+# support; measured on eval/cases.jsonl any support weight above 0 lowered hit@1 (0.64 → 0.59
+# at 0.05), so it is off by default (docs/retrieval.md).
+SUPPORT_WEIGHT = 0.0
+SUPPORT_RANK = 5  # only passages this near the top of a retriever count as support
+GROUP_DECAY = 0.5  # weight of a recommendation's 2nd, 3rd … supporting passage
+GROUP_DEPTH = 3
+PER_UNIT = 1  # passages of one recommendation in the ranked evidence (diversity: hit@5 0.80 → 0.84)
+EVIDENCE_DEPTH = 3  # passages whose words count for the evidence check
+TOP = 10
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -40,8 +47,9 @@ class RetrievalMode(StrEnum):
 
 @dataclass(frozen=True)
 class Retrieval:
-    passages: tuple[Passage, ...]
+    passages: tuple[Passage, ...]  # ranked evidence: the best passage of each unit, best unit first
     evidence: Evidence
+    groups: dict[str, tuple[Passage, ...]] = field(default_factory=dict)  # every candidate passage per unit
 
 
 class HybridRetriever:
@@ -56,8 +64,8 @@ class HybridRetriever:
         keyword = self._keyword(query, allowed) if self.mode is not RetrievalMode.VECTORS else {}
         weights = (_dense_confidence(dense), _keyword_confidence(keyword))
         fused = _rrf([_ranked(dense), _ranked(keyword)], weights)
-        passages = self._grouped(fused, dense, keyword)[:top]
-        return Retrieval(tuple(passages), _evidence(query, passages, dense, keyword, self.index))
+        passages, groups = self._grouped(fused, dense, keyword)
+        return Retrieval(tuple(passages[:top]), self._evidence(query, dense, keyword), groups)
 
     def _dense(self, query: Query, allowed: Any) -> dict[int, float]:
         n = len(self.index.chunks)
@@ -83,7 +91,8 @@ class HybridRetriever:
                 result[int(i)] = float(score)
         return result
 
-    def _grouped(self, fused: dict[int, float], dense: dict[int, float], keyword: dict[int, float]) -> list[Passage]:
+    def _grouped(self, fused: dict[int, float], dense: dict[int, float],
+                 keyword: dict[int, float]) -> tuple[list[Passage], dict[str, tuple[Passage, ...]]]:
         """Rank recommendations (and stray passages) as units: each retriever ranks the units by
         their best passage, the unit ranks are fused, and further passages of a unit add support."""
         groups: dict[str, list[int]] = defaultdict(list)
@@ -93,15 +102,33 @@ class HybridRetriever:
         for scores, weight in ((dense, _dense_confidence(dense)), (keyword, _keyword_confidence(keyword))):
             for rank, key in enumerate(_unit_ranking(scores, self._unit), start=1):
                 unit_score[key] += weight / (RRF_K + rank)
+        near_top = set(_ranked(dense)[:SUPPORT_RANK]) | set(_ranked(keyword)[:SUPPORT_RANK])
         for key, members in groups.items():
-            unit_score[key] += SUPPORT_WEIGHT * sum(fused[i] * GROUP_DECAY**k for k, i in enumerate(members[1:GROUP_DEPTH]))
+            supporting = [i for i in members[1:] if i in near_top][: GROUP_DEPTH - 1]
+            unit_score[key] += SUPPORT_WEIGHT * sum(fused[i] * GROUP_DECAY**k for k, i in enumerate(supporting))
         order = sorted(groups, key=unit_score.__getitem__, reverse=True)
-        passages = []
+        ranked, by_unit = [], {}
         for key in order:
-            for i in groups[key]:
-                passages.append(Passage(len(passages) + 1, self.index.chunks[i], round(unit_score[key], 6),
-                                        round(dense.get(i, 0.0), 4), round(keyword.get(i, 0.0), 4)))
-        return passages
+            unit = [self._passage(i, unit_score[key], dense, keyword) for i in groups[key]]
+            by_unit[key] = tuple(unit)
+            ranked.extend(unit[:PER_UNIT])
+        return [replace(p, rank=n) for n, p in enumerate(ranked, start=1)], by_unit
+
+    def _passage(self, i: int, score: float, dense: dict[int, float], keyword: dict[int, float]) -> Passage:
+        return Passage(0, self.index.chunks[i], round(score, 6), round(dense.get(i, 0.0), 4), round(keyword.get(i, 0.0), 4))
+
+    def _evidence(self, query: Query, dense: dict[int, float], keyword: dict[int, float]) -> Evidence:
+        """The strongest candidates of either retriever, whatever the fused order."""
+        if not dense and not keyword:
+            return Evidence(0.0, 0.0, 0.0)
+        top_keyword = max(keyword.values(), default=0.0) or 1.0
+        strength = {i: dense.get(i, 0.0) + keyword.get(i, 0.0) / top_keyword for i in set(dense) | set(keyword)}
+        best = sorted(strength, key=strength.__getitem__, reverse=True)[:EVIDENCE_DEPTH]
+        return Evidence(
+            dense=max(dense.values(), default=0.0),
+            keyword=max(keyword.values(), default=0.0),
+            coverage=coverage(query, [self.index.chunks[i] for i in best], self.index),
+        )
 
     def _unit(self, i: int) -> str:
         chunk = self.index.chunks[i]
@@ -164,18 +191,6 @@ def _keyword_confidence(scores: dict[int, float]) -> float:
     if len(top) < 2 or top[0] <= 0:
         return MIN_WEIGHT
     return min(1.0, max(MIN_WEIGHT, (top[0] - top[-1]) / top[0] / KEYWORD_DECISIVE_GAP))
-
-
-def _evidence(query: Query, passages: list[Passage], dense: dict[int, float], keyword: dict[int, float],
-              index: Index) -> Evidence:
-    if not passages:
-        return Evidence(0.0, 0.0, 0.0)
-    best = sorted(passages, key=lambda p: -(p.dense + p.keyword / 10))[:EVIDENCE_DEPTH]
-    return Evidence(
-        dense=max(dense.values(), default=0.0),
-        keyword=max(keyword.values(), default=0.0),
-        coverage=coverage(query, [p.chunk for p in best], index),
-    )
 
 
 def stems(text: str) -> set[str]:

@@ -225,7 +225,7 @@ def _write_version(settings, client, results, key, files, previous, report, prog
     embedder = make_embedder(settings.ingest)
     vectors = _vectors(chunks, embedder, settings, previous, report, progress)
     catalogue = _merge([r.catalogue for r in results])
-    store.save_chunks(folder, chunks, vectors)
+    store.save_chunks(folder, chunks, vectors, [embed_key(c) for c in chunks])
     store.save_catalogue(folder, catalogue)
     build_keyword_index([_search_text(c) for c in chunks], folder / "bm25")
     progress.stage(f"store {len(chunks)} chunks in Chroma ({_chroma_location(settings)})")
@@ -238,8 +238,15 @@ def _write_version(settings, client, results, key, files, previous, report, prog
 
 
 def _search_text(chunk: Chunk) -> str:
-    """What the keyword index sees: the passage plus its recommendation and section titles."""
-    return " ".join(filter(None, [chunk.recommendation, chunk.best_practice, chunk.section, chunk.text]))
+    """What the keyword index sees: the passage under its most specific heading."""
+    return f"{_leaf(chunk)} {chunk.text}"
+
+
+def _leaf(chunk: Chunk) -> str:
+    """The most specific heading above a chunk (a main recommendation's long chapter section would
+    otherwise lend its title to every passage and pull them all into unrelated questions)."""
+    leaf = chunk.section.rsplit(" › ", 1)[-1] if chunk.section else ""
+    return "" if not leaf or chunk.text.startswith(leaf) else leaf
 
 
 def _vectors(chunks, embedder: Embedder, settings, previous, report, progress) -> np.ndarray:  # noqa: ANN001
@@ -247,8 +254,8 @@ def _vectors(chunks, embedder: Embedder, settings, previous, report, progress) -
     vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
     todo = []
     for i, chunk in enumerate(chunks):
-        if chunk.content_hash in known:
-            vectors[i] = known[chunk.content_hash]
+        if embed_key(chunk) in known:
+            vectors[i] = known[embed_key(chunk)]
         else:
             todo.append(i)
     report.reused, report.embedded = len(chunks) - len(todo), len(todo)
@@ -260,17 +267,22 @@ def _vectors(chunks, embedder: Embedder, settings, previous, report, progress) -
 
 
 def _embed_text(chunk: Chunk) -> str:
-    title = chunk.recommendation or chunk.best_practice or ""
-    return f"{title}. {chunk.text}" if title else chunk.text
+    leaf = _leaf(chunk)
+    return f"{leaf}. {chunk.text}" if leaf else chunk.text
+
+
+def embed_key(chunk: Chunk) -> str:
+    """Vectors are reused by the exact text that was embedded."""
+    return hashlib.sha256(_embed_text(chunk).encode()).hexdigest()[:32]
 
 
 def _known_vectors(settings: Settings, previous, embedder: Embedder) -> dict[str, np.ndarray]:  # noqa: ANN001
     if previous is None or previous[1]["embedder"] != embedder.name:
         return {}
     folder = store.versions_dir(settings.index) / previous[0]
-    old_chunks = store.load_chunks(folder)
+    keys = store.load_embed_keys(folder)
     old_vectors = store.load_embeddings(folder)
-    return {c.content_hash: old_vectors[i] for i, c in enumerate(old_chunks)}
+    return dict(zip(keys, old_vectors, strict=True)) if len(keys) == len(old_vectors) else {}
 
 
 def _merge(parts: list[Catalogue]) -> Catalogue:

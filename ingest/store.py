@@ -6,7 +6,7 @@ Layout under ``data_dir``::
     versions/<id>/manifest.json  embedder, settings, files and their chunk hashes
     versions/<id>/catalogue.json documents, recommendations, best practices, quotes, sections
     versions/<id>/chunks.jsonl   the chunks, in index order
-    versions/<id>/embeddings.npy their vectors (reused by later builds for unchanged chunks)
+    versions/<id>/embeddings.npy their vectors, and embed_keys.json the hash of each embedded text
     versions/<id>/bm25/          the keyword index (bm25s)
     chroma/                      the embedded Chroma (unless CHROMA_HOST is set)
 
@@ -162,11 +162,20 @@ def open_collection(client: Any, manifest: dict[str, Any], where: str) -> Any:
 # --- files of a version --------------------------------------------------------------------------
 
 
-def save_chunks(folder: Path, chunks: list[Chunk], vectors: np.ndarray) -> None:
+def save_chunks(folder: Path, chunks: list[Chunk], vectors: np.ndarray, embed_keys: list[str]) -> None:
     with (folder / "chunks.jsonl").open("w", encoding="utf-8") as handle:
         for chunk in chunks:
             handle.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
     np.save(folder / "embeddings.npy", vectors.astype(np.float32))
+    (folder / "embed_keys.json").write_text(json.dumps(embed_keys))
+
+
+def load_embed_keys(folder: Path) -> list[str]:
+    """The hash of the text each vector was computed from (empty for older versions)."""
+    try:
+        return json.loads((folder / "embed_keys.json").read_text())
+    except FileNotFoundError:
+        return []
 
 
 def load_chunks(folder: Path) -> list[Chunk]:
