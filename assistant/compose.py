@@ -22,8 +22,9 @@ from corpus.records import Catalogue, Chunk, ChunkKind
 TEMPLATES_FILE = Path(__file__).resolve().parent.parent / "prompts" / "extractive.toml"
 MAX_UNITS = 4  # recommendations (or other sections) per answer
 MAX_SENTENCES = 3  # source sentences per unit
-UNIT_CUTOFF = 0.45  # a unit joins the answer when its score is at least this share of the best
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
+UNIT_CUTOFF = 0.45  # a unit joins the answer when its score is at least this share of the best …
+UNIT_MIN_SHARE = 0.5  # … and its best sentence matches the question at least half as well
+_SENTENCE = re.compile(r"\n+|(?<=[.!?])\s+(?=[A-Z\"'(])")
 _PERSONA_WORDS = {
     Persona.ONDERNEMER: {"ondernem", "bedrijv", "mkb", "terecht", "hulp", "advies", "kunn", "ondersteun", "praktijk"},
     Persona.BELEIDSMEDEWERKER: {"provinci", "overheid", "adviser", "advis", "moet", "beleid", "kabinet", "ser"},
@@ -71,20 +72,27 @@ class ExtractiveComposer:
         units = _units(list(retrieval.passages), retrieval.groups)
         citations: list[Citation] = []
         blocks = [phrase(lang, f"lead_{persona.value}")]
-        for unit in units:
-            blocks.append(self._unit_block(query, persona, unit, catalogue, citations))
+        chosen = [(unit, _best_sentences(query, persona, unit.passages)) for unit in units]
+        best = max((score for _, picked in chosen for score, _, _ in picked), default=0.0)
+        used: set[str] = set()
+        for unit, picked in chosen:
+            if unit is not chosen[0][0] and max((sc for sc, _, _ in picked), default=0.0) < UNIT_MIN_SHARE * best:
+                continue  # a weaker unit joins only when its sentences answer the question too
+            blocks.append(self._unit_block(query, unit, picked, catalogue, citations, used))
         blocks.append(_sources_block(lang, citations))
         return Composed("\n\n".join(b for b in blocks if b), tuple(citations))
 
-    def _unit_block(self, query: Query, persona: Persona, unit: _Unit, catalogue: Catalogue,
-                    citations: list[Citation]) -> str:
+    def _unit_block(self, query: Query, unit: _Unit, picked: list[tuple[float, str, Chunk]],
+                    catalogue: Catalogue, citations: list[Citation], used: set[str]) -> str:
         lang = query.language
         head = unit.passages[0].chunk
         lines = [_heading(lang, head, catalogue)]
-        for sentence, chunk in _best_sentences(query, persona, unit.passages):
-            lines.append(f"{sentence} [{_cite(citations, chunk, sentence)}]")
+        for _, sentence, chunk in picked:
+            if sentence not in used:
+                used.add(sentence)
+                lines.append(f"{sentence} [{_cite(citations, chunk, sentence)}]")
         for name, chunk in _practices(head, catalogue, unit.passages, self.practice_chunks):
-            quote = _first_sentence(chunk.text)
+            quote = _first_sentence(chunk)
             lines.append(f"{phrase(lang, 'practice', name=name)} {quote} [{_cite(citations, chunk, quote)}]")
         return "\n".join(lines)
 
@@ -123,28 +131,41 @@ def _short_title(title: str) -> str:
     return title.split(":")[0].strip()
 
 
-def _best_sentences(query: Query, persona: Persona, passages: list[Passage]) -> list[tuple[str, Chunk]]:
+def _best_sentences(query: Query, persona: Persona, passages: list[Passage]) -> list[tuple[float, str, Chunk]]:
+    """Up to three sentences that share the most words with the question, in reading order."""
     wanted = stems(" ".join([*query.content_words, *expansions(query.text)]))
     scored = []
     for p_rank, passage in enumerate(passages[:4]):
         if passage.chunk.kind is ChunkKind.BEST_PRACTICE and passage.chunk.recommendation_id:
             continue  # best practices are listed on their own line
-        for s_rank, sentence in enumerate(_sentences(passage.chunk.text)):
+        for s_rank, sentence in enumerate(_sentences(_body(passage.chunk))):
             words = stems(sentence)
             score = len(words & wanted) + 0.5 * len(words & _PERSONA_WORDS[persona]) / 3 - 0.1 * p_rank - 0.02 * s_rank
             scored.append((score, p_rank, s_rank, sentence, passage.chunk))
-    best = sorted(scored, key=lambda x: -x[0])[:MAX_SENTENCES]
+    unique = {}
+    for item in sorted(scored, key=lambda x: -x[0]):
+        unique.setdefault(item[3], item)
+    best = list(unique.values())[:MAX_SENTENCES]
     keep = [b for b in best if b[0] > 0] or best[:1]
-    return [(s, c) for _, _, _, s, c in sorted(keep, key=lambda x: (x[1], x[2]))]
+    return [(score, s, c) for score, _, _, s, c in sorted(keep, key=lambda x: (x[1], x[2]))]
 
 
 def _sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if 6 <= len(s.split()) <= 80]
 
 
-def _first_sentence(text: str) -> str:
-    sentences = _sentences(text)
-    return sentences[0] if sentences else text[:240].strip()
+def _body(chunk: Chunk) -> str:
+    """The chunk's text without the heading it opens with (a quote is a sentence, not a title)."""
+    text = chunk.text
+    for heading in (chunk.section.rsplit(" › ", 1)[-1], chunk.recommendation or ""):
+        if heading and text.startswith(heading):
+            return text[len(heading):].lstrip()
+    return text
+
+
+def _first_sentence(chunk: Chunk) -> str:
+    sentences = _sentences(_body(chunk))
+    return sentences[0] if sentences else _body(chunk)[:240].strip()
 
 
 def _practices(head: Chunk, catalogue: Catalogue, passages: list[Passage],

@@ -95,8 +95,8 @@ def _split(lines: list[TextLine], size: int, overlap: int) -> list[tuple[list[Te
     sentences: list[tuple[str, TextLine]] = []
     for paragraph in _paragraphs(lines):
         text = join_lines(x.text for x in paragraph)
-        for sentence in _SENTENCE_END.split(text):
-            sentences.append((sentence, paragraph[0]))
+        for k, sentence in enumerate(_SENTENCE_END.split(text)):
+            sentences.append((("\n" if k == 0 else "") + sentence, paragraph[0]))
     passages, current, words = [], [], 0
     for sentence, line in sentences:
         n = len(sentence.split())
@@ -108,7 +108,18 @@ def _split(lines: list[TextLine], size: int, overlap: int) -> list[tuple[list[Te
         words += n
     if current:
         passages.append(current)
-    return [( [ln for _, ln in p] or lines[:1], " ".join(s for s, _ in p)) for p in passages]
+    return [([ln for _, ln in p] or lines[:1], _join_sentences([s for s, _ in p])) for p in passages]
+
+
+def _join_sentences(sentences: list[str]) -> str:
+    """Sentences of one paragraph joined by a space; paragraphs (and headings) by a newline."""
+    text = ""
+    for sentence in sentences:
+        if sentence.startswith("\n"):
+            text = f"{text}\n{sentence[1:]}" if text else sentence[1:]
+        else:
+            text = f"{text} {sentence}" if text else sentence
+    return text
 
 
 def _paragraphs(lines: list[TextLine]) -> list[list[TextLine]]:

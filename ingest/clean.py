@@ -127,7 +127,11 @@ def clean_page_lines(page: Page, running: set[str]) -> list[Line]:
     return kept
 
 
-_NOTE_MARKER = re.compile(r"(?<=[a-z]{3})\d{1,2}(?=[\s,.;:)])|(?<=[,.;:)])\d{1,2}(?=\s)")
+_NOTE_MARKER = re.compile(
+    r"(?<=[a-z]{3})\d{1,2}(?=[\s,.;:)])"  # "werknemers3 tijdig"
+    r"|(?<=[a-z][,.;:)])\d{1,2}(?=\s)"  # "AI-verordening,2 inclusief" (not "1,5 miljard")
+    r"|(?<=[a-z][.,;:\"])(?:\d{0,2}[?*°]{1,2}|\d{1,2}[?*°]?)(?=\s|$)"  # OCR'd: "ingrijpend.3°", "Deventer.3?"
+)
 
 
 def strip_note_markers(text: str) -> str:
