@@ -22,8 +22,9 @@ build: $(STAMP)
 
 run: build
 	@echo
-	@echo "Index ready. Browse what was found:  $(PY) -m ingest catalogue"
-	@echo "Asking questions (python -m assistant) and the chat page (python app.py) arrive with the next issues."
+	@echo "Index ready. Ask a question:   $(PY) -m assistant ask \"Waar kan ik terecht als ik niet weet bij welke instantie ik moet zijn?\""
+	@echo "Browse the recommendations:  $(PY) -m ingest catalogue"
+	@echo "(The chat page, python app.py, arrives with the app issue.)"
 
 test: $(STAMP)
 	$(OFFLINE) $(PY) -m pytest
@@ -35,6 +36,8 @@ check: $(STAMP)
 
 bench: $(STAMP)
 	$(OFFLINE) $(PY) bench/ingest.py
+	$(OFFLINE) $(PY) -m ingest build --quiet
+	$(OFFLINE) $(PY) bench/answer.py
 
 clean:
 	rm -rf data .pytest_cache
