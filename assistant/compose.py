@@ -20,10 +20,10 @@ from assistant.retrieve import Retrieval, stems
 from corpus.records import Catalogue, Chunk, ChunkKind
 
 TEMPLATES_FILE = Path(__file__).resolve().parent.parent / "prompts" / "extractive.toml"
-MAX_UNITS = 4  # recommendations (or other sections) per answer
+MAX_UNITS = 2  # recommendations (or other sections) per answer (measured: docs/retrieval.md)
 MAX_SENTENCES = 3  # source sentences per unit
 UNIT_CUTOFF = 0.45  # a unit joins the answer when its score is at least this share of the best …
-UNIT_MIN_SHARE = 0.5  # … and its best sentence matches the question at least half as well
+UNIT_MIN_SHARE = 0.9  # … and its best sentence matches the question nearly as well
 _SENTENCE = re.compile(r"\n+|(?<=[.!?])\s+(?=[A-Z\"'(])")
 _PERSONA_WORDS = {
     Persona.ONDERNEMER: {"ondernem", "bedrijv", "mkb", "terecht", "hulp", "advies", "kunn", "ondersteun", "praktijk"},

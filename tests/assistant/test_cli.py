@@ -18,9 +18,9 @@ def run(env, *args, stdin=""):
                           input=stdin, capture_output=True, text=True, timeout=120)
 
 
-def test_json_batch_from_stdin_one_object_per_line(cli_env):
+def test_json_batch_from_stdin_one_object_per_line(assistant_env):
     lines = "Waar kan ik terecht als ik niet weet bij welke instantie ik moet zijn?\n   \nHoeveel vakantiedagen heb ik?\n"
-    done = run(cli_env, "--json", stdin=lines)
+    done = run(assistant_env, "--json", stdin=lines)
     assert done.returncode == 0, done.stderr
     objects = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(objects) == 3
@@ -36,30 +36,30 @@ def test_json_batch_from_stdin_one_object_per_line(cli_env):
     assert abstained["abstained"] is True and abstained["citations"] == []
 
 
-def test_json_questions_as_arguments_and_persona(cli_env):
-    done = run(cli_env, "--json", "--persona", "beleidsmedewerker", "Wat is de J-curve?", "How can SMEs adopt AI?")
+def test_json_questions_as_arguments_and_persona(assistant_env):
+    done = run(assistant_env, "--json", "--persona", "beleidsmedewerker", "Wat is de J-curve?", "How can SMEs adopt AI?")
     objects = [json.loads(line) for line in done.stdout.splitlines()]
     assert [o["persona"] for o in objects] == ["beleidsmedewerker", "beleidsmedewerker"]
     assert objects[1]["language"] == "en"
 
 
-def test_for_people_prints_answer_with_sources(cli_env):
-    done = run(cli_env, "Bestaat er een arbeidsproductiviteitsscan?")
+def test_for_people_prints_answer_with_sources(assistant_env):
+    done = run(assistant_env, "Bestaat er een arbeidsproductiviteitsscan?")
     assert done.returncode == 0
     assert "Bied een scan aan om de arbeidsproductiviteit te beoordelen" in done.stdout
     assert "Bronnen" in done.stdout and "[1]" in done.stdout
 
 
-def test_bad_input_exit_codes(cli_env):
-    empty = run(cli_env, "   ")
+def test_bad_input_exit_codes(assistant_env):
+    empty = run(assistant_env, "   ")
     assert empty.returncode == 2 and "leeg" in empty.stderr
-    long = run(cli_env, "x" * 2001)
+    long = run(assistant_env, "x" * 2001)
     assert long.returncode == 2 and "2000" in long.stderr
     assert "Traceback" not in empty.stderr + long.stderr
 
 
-def test_missing_index_names_the_build_command(cli_env, tmp_path):
-    env = {**cli_env, "ADVIESWIJZER_INDEX__DATA_DIR": str(tmp_path / "leeg")}
+def test_missing_index_names_the_build_command(assistant_env, tmp_path):
+    env = {**assistant_env, "ADVIESWIJZER_INDEX__DATA_DIR": str(tmp_path / "leeg")}
     done = run(env, "Wat is de J-curve?")
     assert done.returncode == 1
     assert "python -m ingest build" in done.stderr

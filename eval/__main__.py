@@ -1,0 +1,80 @@
+"""``python -m eval``: run every case, print and write the report, gate on thresholds and baseline.
+
+Exit code 0 when the gate passes, 1 when a metric is below its threshold or dropped beyond the
+margin, 2 on a usage error. ``--update-baseline`` accepts the current figures as the new baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval", description="Evaluate the assistant on eval/cases.jsonl.")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the naive llama-index baseline")
+    parser.add_argument("--update-baseline", action="store_true", help="write the figures to eval/baseline.json")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent, help="folder for report.md/json")
+    args = parser.parse_args(argv)
+    from corpus.errors import AdvieswijzerError
+    from corpus.settings import apply_offline_env
+
+    apply_offline_env()
+    try:
+        report = evaluate(with_baseline=not args.no_baseline)
+    except AdvieswijzerError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
+    from eval import gate, report as reporting
+
+    report["gate"] = gate.check(report["overall"], gate.load_thresholds(), gate.load_baseline())
+    print(reporting.write(report, args.out))
+    if args.update_baseline:
+        gate.BASELINE_FILE.write_text(json.dumps(report["overall"], indent=1) + "\n", encoding="utf-8")
+        print(f"Baseline updated: {gate.BASELINE_FILE}")
+    return 1 if report["gate"] else 0
+
+
+def evaluate(with_baseline: bool = True, assistant=None, cases=None) -> dict:  # noqa: ANN001
+    from assistant.assistant import Assistant
+    from eval.cases import load_cases
+    from eval.runner import breakdown, document_of, run_case, summarize
+
+    assistant = assistant or Assistant()
+    cases = cases or load_cases()
+    catalogue = assistant.index.catalogue
+    results = [run_case(case, assistant.ask(case.question, case.persona), catalogue) for case in cases]
+    report = {
+        "cases": len(cases),
+        "index_version": assistant.index.version,
+        "embedder": assistant.embedder.name,
+        "overall": summarize(results) | {"cases": len(cases)},
+        "per_category": breakdown(results, lambda c: c.category),
+        "per_document": breakdown(results, document_of),
+        "failures": [{"id": r.case.id, "rank": r.rank, "abstained": r.abstained, "cited": r.cited[:3]}
+                     for r in results if (r.rank is None or r.rank > 5) != r.case.should_abstain
+                     or r.abstained != r.case.should_abstain],
+    }
+    if with_baseline:
+        report["baseline"] = {"naive llama-index baseline": _baseline(assistant, cases)}
+    return report
+
+
+def _baseline(assistant, cases) -> dict:  # noqa: ANN001
+    from eval.baseline import NaiveBaseline, first_relevant
+    from eval.runner import CaseResult, summarize
+
+    baseline = NaiveBaseline(assistant.settings, assistant.embedder)
+    results = []
+    for case in cases:
+        hits, ms = baseline.retrieve(case.question)
+        results.append(CaseResult(case, first_relevant(hits, case, assistant.index.catalogue), False, latency_ms=ms))
+    metrics = summarize(results)
+    return {k: v for k, v in metrics.items() if k.startswith(("hit", "mrr", "abstention", "false", "latency"))} | {
+        "cases": len(cases)}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""The evaluation gate: the committed thresholds hold for the real system, and a broken
+retriever (random ranking) makes the gate fail."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+
+from assistant.records import Passage
+from assistant.retrieve import Retrieval
+from eval import gate
+from eval.__main__ import evaluate
+from eval.cases import load_cases
+from eval.runner import summarize
+
+
+class RandomRetriever:
+    """Keeps the real evidence (so abstention is unchanged) but ranks passages at random."""
+
+    def __init__(self, real, seed: int = 7) -> None:
+        self.real = real
+        self.rng = random.Random(seed)
+
+    def retrieve(self, query, filters=None, top=10):  # noqa: ANN001
+        truth = self.real.retrieve(query) if filters is None else self.real.retrieve(query, filters)
+        chunks = self.rng.sample(self.real.index.chunks, top)
+        passages = tuple(Passage(n, c, 0.0) for n, c in enumerate(chunks, start=1))
+        groups = {c.recommendation_id or c.chunk_id: (p,) for c, p in zip(chunks, passages, strict=True)}
+        return Retrieval(passages, truth.evidence, groups)
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return load_cases()
+
+
+def test_cases_file_is_valid_and_large_enough(cases):
+    assert len(cases) >= 100
+    assert len({c.id for c in cases}) == len(cases)
+    assert sum(c.should_abstain for c in cases) >= 20
+
+
+def test_real_system_passes_the_committed_gate(assistant, cases):
+    report = evaluate(with_baseline=False, assistant=assistant, cases=cases)
+    failures = gate.check(report["overall"], gate.load_thresholds(), gate.load_baseline())
+    assert failures == []
+
+
+def test_random_ranking_fails_the_gate(assistant, cases, monkeypatch):
+    monkeypatch.setattr(assistant, "retriever", RandomRetriever(assistant.retriever))
+    report = evaluate(with_baseline=False, assistant=assistant, cases=cases)
+    failures = gate.check(report["overall"], gate.load_thresholds(), gate.load_baseline())
+    assert any(f.startswith("hit@5") for f in failures)
+    assert any(f.startswith("citation_precision") for f in failures)
+
+
+def test_gate_reads_maxima_and_margin():
+    thresholds = {"margin": 0.02, "minimum": {"hit@5": 0.8, "false_abstention": 0.1}}
+    assert gate.check({"hit@5": 0.85, "false_abstention": 0.05}, thresholds, {}) == []
+    assert gate.check({"hit@5": 0.79, "false_abstention": 0.05}, thresholds, {})  # below minimum
+    assert gate.check({"hit@5": 0.85, "false_abstention": 0.2}, thresholds, {})  # above maximum
+    assert gate.check({"hit@5": 0.85, "false_abstention": 0.05}, thresholds, {"hit@5": 0.9})  # dropped
+
+
+def test_summary_of_no_results_is_empty():
+    assert summarize([]) == {}
+
+
+def test_random_retriever_really_differs(assistant):
+    from assistant.query import understand
+    from ingest.keyword import stopwords
+
+    query = understand("Wat is de J-curve?", assistant.index.vocabulary, stopwords())
+    real = assistant.retriever.retrieve(query)
+    fake = RandomRetriever(assistant.retriever).retrieve(query)
+    assert [p.chunk.chunk_id for p in real.passages] != [p.chunk.chunk_id for p in fake.passages]
+    assert replace(real.evidence) == fake.evidence
