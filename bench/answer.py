@@ -77,58 +77,17 @@ def run_assistant(cases: list[Case]) -> dict[str, Any]:
 
 
 def run_baseline(cases: list[Case]) -> dict[str, Any]:
-    from llama_index.core import Document, Settings, VectorStoreIndex
-    from llama_index.core.node_parser import SentenceSplitter
+    from eval.baseline import NaiveBaseline
 
-    import pypdf
-    from corpus.manifest import discover, load_manifest
-    from ingest.embed import make_embedder
-
-    settings = get_settings()
-    Settings.llm = None
-    Settings.embed_model = _LlamaEmbedding(make_embedder(settings.ingest))
-    started = time.perf_counter()
-    files, _ = discover(settings.corpus.folders, load_manifest(settings.corpus.manifest))
-    documents = [
-        Document(text=page.extract_text(), metadata={"file": f.path.name, "page": i + 1})
-        for f in files for i, page in enumerate(pypdf.PdfReader(str(f.path)).pages)
-    ]
-    index = VectorStoreIndex.from_documents([d for d in documents if d.text.strip()],
-                                            transformations=[SentenceSplitter()])
-    build_s = time.perf_counter() - started
-    retriever = index.as_retriever(similarity_top_k=10)
-    latencies, ranks, pages = [], [], []
-    labels = {f.path.name: pypdf.PdfReader(str(f.path)).page_labels for f in files}
+    baseline = NaiveBaseline(get_settings())
+    latencies, phrases, pages = [], [], []
     for case in cases:
-        t = time.perf_counter()
-        nodes = retriever.retrieve(case.question)
-        latencies.append((time.perf_counter() - t) * 1000)
-        ranks.append(phrase_rank([n.node.get_content() for n in nodes], case))
-        pages.append(page_rank([{labels[n.node.metadata["file"]][n.node.metadata["page"] - 1]} for n in nodes], case))
-    return {"build_s": build_s, "latencies": latencies, "phrases": score(ranks), "pages": score(pages),
-            "nodes": len(index.docstore.docs)}
-
-
-class _LlamaEmbedding:
-    """Adapter: the project's embedder as a llama-index embed model (built lazily)."""
-
-    def __new__(cls, embedder: Any) -> Any:
-        from llama_index.core.embeddings import BaseEmbedding
-
-        class Adapter(BaseEmbedding):
-            def _get_query_embedding(self, query: str) -> list[float]:
-                return embedder.query(query).tolist()
-
-            def _get_text_embedding(self, text: str) -> list[float]:
-                return embedder.passages([text])[0].tolist()
-
-            def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-                return embedder.passages(texts).tolist()
-
-            async def _aget_query_embedding(self, query: str) -> list[float]:
-                return self._get_query_embedding(query)
-
-        return Adapter(model_name=embedder.name, embed_batch_size=16)
+        hits, ms = baseline.retrieve(case.question)
+        latencies.append(ms)
+        phrases.append(phrase_rank([h.text for h in hits], case))
+        pages.append(page_rank([{h.page_label} for h in hits], case))
+    return {"build_s": baseline.build_s, "latencies": latencies, "phrases": score(phrases), "pages": score(pages),
+            "nodes": baseline.nodes}
 
 
 def main() -> int:
