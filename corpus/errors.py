@@ -18,7 +18,8 @@ UI can turn it into friendly text in one place::
     ├── QuestionError          a question cannot be asked as it is
     │   ├── EmptyQuestionError     empty or blank
     │   └── QuestionTooLongError   over the length limit
-    └── StoreUnavailableError  the vector store (Chroma server) cannot be reached
+    ├── StoreUnavailableError  the vector store (Chroma server) cannot be reached
+    └── FeedbackError          a rating from the chat page could not be saved
 
 Messages name the item with ``!r`` and say what to do next.
 """
@@ -112,4 +113,14 @@ class StoreUnavailableError(AdvieswijzerError):
         super().__init__(
             f"De zoekdienst is tijdelijk niet bereikbaar: Chroma at {where!r}{extra}. "
             "Check that the Chroma server runs, or unset CHROMA_HOST to use the embedded store."
+        )
+
+
+class FeedbackError(AdvieswijzerError):
+    """A thumbs up/down could not be appended to the feedback file; the page goes on."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(
+            f"De beoordeling kon niet worden opgeslagen in {path!r} ({detail}). "
+            "Controleer of de map bestaat en schrijfbaar is (instelling ADVIESWIJZER_APP__FEEDBACK_FILE)."
         )

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +102,40 @@ class AnswerSettings(_Section):
     )
 
 
+class AppSettings(_Section):
+    host: str = Field(
+        default="127.0.0.1",
+        description="Interface the chat page binds to; only set 0.0.0.0 behind a login for a shared deployment.",
+    )
+    port: int = Field(default=7860, description="TCP port of the chat page (`python app.py`).")
+    feedback_file: Path = Field(
+        default=PROJECT_ROOT / "data" / "feedback.jsonl",
+        description="JSONL file the thumbs up/down of the chat page are appended to, for later review.",
+    )
+    auth_user: str | None = Field(
+        default=None, description="User name of the optional login (set together with auth_password)."
+    )
+    auth_password: SecretStr | None = Field(
+        default=None, description="Password of the optional login (set together with auth_user)."
+    )
+    stream_delay_s: float = Field(
+        default=0.04, description="Pause between the lines of a streamed answer, so it appears progressively."
+    )
+
+    @model_validator(mode="after")
+    def _login_complete(self) -> AppSettings:
+        if (self.auth_user is None) != (self.auth_password is None):
+            raise ValueError("Set both app.auth_user and app.auth_password for a login, or neither.")
+        return self
+
+    @property
+    def auth(self) -> tuple[str, str] | None:
+        """The (user, password) pair for the login, or None when no login is configured."""
+        if self.auth_user is None or self.auth_password is None:
+            return None
+        return self.auth_user, self.auth_password.get_secret_value()
+
+
 class Settings(BaseSettings):
     """All settings, one nested section per pipeline stage."""
 
@@ -118,6 +152,7 @@ class Settings(BaseSettings):
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    app: AppSettings = Field(default_factory=AppSettings)
     chroma_host: str | None = Field(
         default=None,
         validation_alias=AliasChoices("CHROMA_HOST", "chroma_host"),

@@ -1,0 +1,267 @@
+"""The chat page of SER Advieswijzer: ``python app.py`` serves it on http://127.0.0.1:7860.
+
+Three tabs: **Chat** (questions with cited answers and a sources panel), **Aanbevelingen** (the
+catalogue, searchable) and **Beleidsnotitie** (a draft policy note with footnotes, as DOCX or
+Markdown). This file only wires the page to the assistant's API; what the page shows is made in
+``assistant.render``, ``assistant.browse``, ``assistant.policy_note``, ``assistant.docx_export``
+and ``assistant.feedback``. Host, port, feedback file and the optional login come from the
+settings (``ADVIESWIJZER_APP__*``). Without an index, the index is built first.
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.perf_counter()  # before the heavy imports: the startup figure counts them
+
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+from corpus.settings import PROJECT_ROOT, Settings, apply_offline_env, get_settings  # noqa: E402
+
+apply_offline_env()  # before gradio is imported: no analytics, no model hub
+
+import gradio as gr  # noqa: E402
+
+from assistant import browse, docx_export, policy_note, render  # noqa: E402
+from assistant.assistant import Assistant  # noqa: E402
+from assistant.feedback import append_feedback, feedback_for  # noqa: E402
+from assistant.records import Answer, Filters, Persona  # noqa: E402
+from corpus.errors import AdvieswijzerError  # noqa: E402
+
+STATIC = PROJECT_ROOT / "assistant" / "static"
+PERSONAS = [("Ondernemer", Persona.ONDERNEMER.value), ("Beleidsmedewerker", Persona.BELEIDSMEDEWERKER.value)]
+PRESELECTED = 3  # recommendations ticked at first for a policy note
+Messages = list[dict[str, Any]]
+
+
+class Page:
+    """The handlers of the page, around one warm ``Assistant``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.assistant = Assistant(settings)
+        self.catalogue = self.assistant.index.catalogue
+        self.by_page = render.chunks_by_page(self.assistant.index.chunks)
+        self.exports = Path(tempfile.mkdtemp(prefix="advieswijzer-notities-"))
+
+    def pdf_paths(self) -> list[str]:
+        """The only files the page serves: the PDFs of the catalogue's documents."""
+        return [str(Path(d.path).resolve()) for d in self.catalogue.documents if Path(d.path).is_file()]
+
+    def document_choices(self) -> list[tuple[str, str]]:
+        return [(browse.short_title(d), d.doc_id) for d in self.catalogue.documents]
+
+    # --- Chat --------------------------------------------------------------------------------
+
+    def respond(self, question: str, history: Messages, persona: str, doc_ids: list[str],
+                answers: dict[int, Answer]) -> Iterator[tuple[Any, ...]]:
+        """Ask, then stream the answer line by line; the sources panel fills in at the end."""
+        history = list(history or [])
+        if question.strip():
+            history.append({"role": "user", "content": render.question_markdown(question)})
+        try:
+            answer = self.assistant.ask(question, persona, Filters(doc_ids=tuple(doc_ids or ())))
+        except AdvieswijzerError as exc:
+            history.append({"role": "assistant", "content": "⚠️ " + render.escape_markdown(str(exc))})
+            yield history, question, render.empty_sources_html(str(exc)), answers
+            return
+        history.append({"role": "assistant", "content": ""})
+        shown = ""
+        for line in render.answer_markdown(answer).splitlines(keepends=True):
+            shown += line
+            history[-1] = {"role": "assistant", "content": shown}
+            yield history, "", gr.skip(), answers
+            time.sleep(self.settings.app.stream_delay_s)
+        answers = {**answers, len(history) - 1: answer}
+        yield history, "", render.sources_html(answer, self.catalogue, self.by_page), answers
+
+    def rate(self, answers: dict[int, Answer], data: gr.LikeData) -> None:
+        """Thumbs up/down: append the question, answer and citations to the feedback file."""
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        answer = answers.get(index)
+        if answer is None or data.liked not in (True, False):
+            return
+        try:
+            append_feedback(self.settings.app.feedback_file, feedback_for(answer, bool(data.liked)))
+        except AdvieswijzerError as exc:
+            gr.Warning(str(exc))
+            return
+        gr.Info(render.text("feedback_thanks"))
+
+    # --- Aanbevelingen -----------------------------------------------------------------------
+
+    def filter_catalogue(self, query: str, doc_id: str) -> tuple[str, Any]:
+        found = browse.search(self.catalogue, query or "", doc_id or None)
+        return browse.overview_html(self.catalogue, found), gr.update(choices=browse.choices(found, self.catalogue), value=None)
+
+    def show_recommendation(self, rec_id: str | None) -> str:
+        return browse.detail_html(self.catalogue, rec_id)
+
+    def ask_about(self, rec_id: str | None) -> tuple[Any, Any]:
+        if not rec_id:
+            raise gr.Error("Kies eerst een aanbeveling.")  # stops the chain: nothing is asked
+        return browse.ask_about(self.catalogue, rec_id), gr.Tabs(selected="chat")
+
+    # --- Beleidsnotitie ----------------------------------------------------------------------
+
+    def find_for_note(self, topic: str, doc_ids: list[str]) -> tuple[Any, str]:
+        if not topic.strip():
+            return gr.update(choices=[], value=[]), render.text("note_no_topic")
+        try:
+            answer = self.assistant.ask(topic, Persona.BELEIDSMEDEWERKER, Filters(doc_ids=tuple(doc_ids or ())))
+        except AdvieswijzerError as exc:
+            return gr.update(choices=[], value=[]), render.escape_markdown(str(exc))
+        found = policy_note.candidates(answer, self.catalogue)
+        if not found:
+            return gr.update(choices=[], value=[]), render.text("note_no_candidates")
+        choices = browse.choices(found, self.catalogue)
+        chosen = [rec_id for _, rec_id in choices[:PRESELECTED]]
+        return gr.update(choices=choices, value=chosen), render.text("note_found", count=len(found))
+
+    def draft_note(self, topic: str, rec_ids: list[str]) -> tuple[Any, str]:
+        if not topic.strip():
+            return gr.skip(), render.text("note_no_topic")
+        if not rec_ids:
+            return gr.skip(), render.text("note_none_chosen")
+        note = policy_note.draft(topic, rec_ids, self.catalogue, self.assistant.index.chunks)
+        return policy_note.to_markdown(note), ""
+
+    def export_note(self, markdown: str) -> tuple[Any, Any]:
+        """Write the (edited) draft as DOCX and Markdown for the two download buttons."""
+        if not markdown.strip():
+            return gr.DownloadButton(value=None, visible=False), gr.DownloadButton(value=None, visible=False)
+        title = next((ln.lstrip("# ") for ln in markdown.splitlines() if ln.startswith("# ")), "beleidsnotitie")
+        files = docx_export.export(markdown, Path(tempfile.mkdtemp(dir=self.exports)), title)
+        return gr.DownloadButton(value=str(files.docx), visible=True), gr.DownloadButton(value=str(files.markdown), visible=True)
+
+
+def build_page(page: Page) -> gr.Blocks:
+    with gr.Blocks(title=render.text("title")) as demo:
+        gr.Markdown(f"# {render.text('title')}\n{render.text('intro')}")
+        with gr.Tabs() as tabs:
+            ask = _chat_tab(page)
+            _catalogue_tab(page, tabs, ask)
+            _note_tab(page)
+    return demo
+
+
+def _chat_tab(page: Page) -> dict[str, Any]:
+    """The chat tab; returns the wiring of "ask" (handler, inputs, outputs) for the other tabs."""
+    limit = page.settings.answer.max_question_chars
+    with gr.Tab("Chat", id="chat"):
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(label="Gesprek", elem_id="chat", height=520, layout="panel",
+                                     placeholder=render.text("chat_placeholder"), feedback_options=("Like", "Dislike"),
+                                     latex_delimiters=[], buttons=["copy"])
+                question = gr.Textbox(label=render.text("question_label"), elem_id="vraag", lines=2,
+                                      placeholder=render.text("question_placeholder"),
+                                      info=render.text("question_info", limit=limit))
+                with gr.Row():
+                    send = gr.Button("Vraag", variant="primary", elem_id="verstuur")
+                    clear = gr.ClearButton([chatbot, question], value="Nieuw gesprek")
+                gr.Examples(examples=[[q] for q in render.examples()], inputs=[question], label="Voorbeeldvragen")
+            with gr.Column(scale=2):
+                persona = gr.Radio(PERSONAS, value=page.settings.answer.persona, label="Ik ben", elem_id="persona")
+                documents = gr.CheckboxGroup(page.document_choices(), label="Alleen in deze adviezen (leeg: alle)",
+                                             elem_id="documentfilter")
+                gr.Markdown("### Bronnen")
+                sources = gr.HTML(render.empty_sources_html(render.text("sources_placeholder")), elem_id="bronnen")
+        answers = gr.State({})
+        ask = {"fn": page.respond, "inputs": [question, chatbot, persona, documents, answers],
+               "outputs": [chatbot, question, sources, answers], "show_progress": "minimal"}
+        send.click(**ask)
+        question.submit(**ask)
+        chatbot.like(page.rate, inputs=[answers], outputs=None)
+        clear.click(lambda: ({}, render.empty_sources_html(render.text("sources_placeholder"))),
+                    outputs=[answers, sources])
+    return ask
+
+
+def _catalogue_tab(page: Page, tabs: gr.Tabs, ask: dict[str, Any]) -> None:
+    everything = page.catalogue.recommendations
+    with gr.Tab("Aanbevelingen", id="aanbevelingen"):
+        gr.Markdown(render.text("catalogue_intro"))
+        with gr.Row():
+            search = gr.Textbox(label="Zoek in de aanbevelingen", elem_id="zoek-aanbeveling", scale=3)
+            document = gr.Dropdown([("Alle adviezen", ""), *page.document_choices()], value="", label="Advies", scale=1)
+        with gr.Row():
+            with gr.Column(scale=1):
+                listing = gr.HTML(browse.overview_html(page.catalogue, everything), elem_id="catalogus")
+            with gr.Column(scale=1):
+                chosen = gr.Dropdown(browse.choices(everything, page.catalogue), value=None, label="Aanbeveling", elem_id="kies-aanbeveling")
+                detail = gr.HTML(browse.detail_html(page.catalogue, None), elem_id="aanbeveling")
+                ask_button = gr.Button("Vraag hierover", elem_id="vraag-hierover")
+    for trigger in (search.change, document.change):
+        trigger(page.filter_catalogue, inputs=[search, document], outputs=[listing, chosen])
+    chosen.change(page.show_recommendation, inputs=[chosen], outputs=[detail])
+    question = ask["inputs"][0]
+    ask_button.click(page.ask_about, inputs=[chosen], outputs=[question, tabs]).success(**ask)
+
+
+def _note_tab(page: Page) -> None:
+    with gr.Tab("Beleidsnotitie", id="beleidsnotitie"):
+        gr.Markdown(render.text("note_intro"))
+        with gr.Row():
+            topic = gr.Textbox(label="Onderwerp", elem_id="onderwerp", scale=3,
+                               placeholder="Bijvoorbeeld: ondersteuning van het mkb bij de inzet van AI")
+            documents = gr.CheckboxGroup(page.document_choices(), label="Alleen in deze adviezen (leeg: alle)", scale=2)
+        find = gr.Button("Zoek aanbevelingen", elem_id="zoek-notitie")
+        status = gr.Markdown(elem_id="notitie-melding", elem_classes=["melding"])
+        picked = gr.CheckboxGroup([], label="Te gebruiken aanbevelingen", elem_id="notitie-aanbevelingen")
+        make = gr.Button("Maak concept", variant="primary", elem_id="maak-concept")
+        draft = gr.Textbox(label="Concept (bewerkbaar, Markdown)", lines=22, max_lines=60, elem_id="concept",
+                           buttons=["copy"])
+        with gr.Row():
+            as_docx = gr.DownloadButton("Download DOCX", visible=False, elem_id="download-docx")
+            as_markdown = gr.DownloadButton("Download Markdown", visible=False, elem_id="download-md")
+    find.click(page.find_for_note, inputs=[topic, documents], outputs=[picked, status])
+    topic.submit(page.find_for_note, inputs=[topic, documents], outputs=[picked, status])
+    make.click(page.draft_note, inputs=[topic, picked], outputs=[draft, status])
+    draft.change(page.export_note, inputs=[draft], outputs=[as_docx, as_markdown], trigger_mode="always_last")
+
+
+def ensure_index(settings: Settings) -> None:
+    """Build the index first when there is none yet (progress on the console)."""
+    from ingest import store
+
+    if store.current_version(settings.index) is not None:
+        return
+    from ingest.build import build
+    from ingest.progress import Progress
+
+    print("Nog geen index gevonden: de index wordt eerst opgebouwd (eenmalig, ruim een minuut).", flush=True)
+    report = build(settings, Progress.for_terminal())
+    if store.current_version(settings.index) is None:
+        raise SystemExit(f"Fout: er kon geen index worden gebouwd uit {[str(f) for f in settings.corpus.folders]}.")
+    print(f"Index klaar in {report.seconds:.0f} s.", flush=True)
+
+
+def main() -> int:
+    settings = get_settings()
+    ensure_index(settings)
+    try:
+        page = Page(settings)
+    except AdvieswijzerError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+    demo = build_page(page).queue(default_concurrency_limit=1)
+    theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+    demo.launch(
+        server_name=settings.app.host, server_port=settings.app.port, auth=settings.app.auth,
+        allowed_paths=page.pdf_paths(), prevent_thread_lock=True, quiet=True, footer_links=[],
+        run_history=False, enable_monitoring=False, mcp_server=False, ssr_mode=False, theme=theme,
+        css_paths=[STATIC / "app.css"], head=f"<script>{(STATIC / 'app.js').read_text(encoding='utf-8')}</script>",
+    )
+    url = f"http://{settings.app.host}:{settings.app.port}"
+    print(f"SER Advieswijzer klaar op {url} (opgestart in {time.perf_counter() - STARTED:.1f} s)", flush=True)
+    demo.block_thread()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
