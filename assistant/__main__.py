@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         return _calibrate()
     questions = args.questions or ([] if sys.stdin.isatty() and not args.json else _stdin_lines(sys.stdin))
     if not questions:
-        print("Fout: geen vraag gegeven. Gebruik: python -m assistant ask \"uw vraag\"", file=sys.stderr)
+        print('Fout: geen vraag gegeven. Gebruik: python -m assistant ask "uw vraag"', file=sys.stderr)
         return 2
     try:
         assistant = _assistant()
@@ -109,8 +109,10 @@ def _calibrate() -> int:
     results = calibrate(samples)
     write_thresholds(assistant.settings.answer.thresholds, results)
     for r in results:
-        print(f"{r.language}: {r.thresholds}; in-scope abstained {r.false_abstentions}/{r.in_scope}, "
-              f"out-of-scope answered {r.false_answers}/{r.out_of_scope}")
+        print(
+            f"{r.language}: {r.thresholds}; in-scope abstained {r.false_abstentions}/{r.in_scope}, "
+            f"out-of-scope answered {r.false_answers}/{r.out_of_scope}"
+        )
     return 0
 
 

@@ -20,8 +20,13 @@ from ingest.keyword import stopwords
 class Assistant:
     """Warm: the index and the embedder are loaded once; ``ask`` is cheap."""
 
-    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
-                 composer: Composer | None = None, client: Any | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+        composer: Composer | None = None,
+        client: Any | None = None,
+    ) -> None:
         apply_offline_env()
         self.settings = settings or get_settings()
         self.embedder = embedder or make_embedder(self.settings.ingest)

@@ -58,28 +58,45 @@ def _calibrate_language(language: str, samples: list[Sample]) -> Result:
             best = (key, t)
     assert best is not None
     (false_answers, false_abstentions, _), thresholds = best
-    return Result(language, thresholds, int(false_answers), int(false_abstentions) + lost,
-                  sum(not s.should_abstain for s in samples), sum(s.should_abstain for s in samples))
+    return Result(
+        language,
+        thresholds,
+        int(false_answers),
+        int(false_abstentions) + lost,
+        sum(not s.should_abstain for s in samples),
+        sum(s.should_abstain for s in samples),
+    )
 
 
 def _margin(negatives: list[Evidence], t: Thresholds) -> float:
     """How far the closest out-of-scope case stays from being answered (bigger is safer)."""
-    gaps = [min(t.dense_alone - e.dense, (t.keyword_alone - e.keyword) / 100, max(t.coverage - e.coverage, t.dense - e.dense))
-            for e in negatives]
+    gaps = [
+        min(
+            t.dense_alone - e.dense,
+            (t.keyword_alone - e.keyword) / 100,
+            max(t.coverage - e.coverage, t.dense - e.dense),
+        )
+        for e in negatives
+    ]
     return min(gaps, default=0.0)
 
 
 def write_thresholds(path: Path, results: list[Result]) -> None:
-    lines = ["# Abstention thresholds per question language, calibrated on eval/cases.jsonl",
-             "# by `python -m assistant calibrate`."]
+    lines = [
+        "# Abstention thresholds per question language, calibrated on eval/cases.jsonl",
+        "# by `python -m assistant calibrate`.",
+    ]
     for r in results:
         t = r.thresholds
         lines += [
             f"# {r.language}: {r.in_scope} in-scope cases, {r.false_abstentions} abstained; "
             f"{r.out_of_scope} out-of-scope/injection/nonsense cases, {r.false_answers} answered.",
             f"[abstain.{r.language}]",
-            f"coverage = {t.coverage}", f"dense = {t.dense}", f"dense_alone = {t.dense_alone}",
-            f"keyword_alone = {t.keyword_alone}", "",
+            f"coverage = {t.coverage}",
+            f"dense = {t.dense}",
+            f"dense_alone = {t.dense_alone}",
+            f"keyword_alone = {t.keyword_alone}",
+            "",
         ]
     path.write_text("\n".join(lines), encoding="utf-8")
     AbstentionRule.load(path)  # what was written must load

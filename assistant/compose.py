@@ -82,8 +82,15 @@ class ExtractiveComposer:
         blocks.append(_sources_block(lang, citations))
         return Composed("\n\n".join(b for b in blocks if b), tuple(citations))
 
-    def _unit_block(self, query: Query, unit: _Unit, picked: list[tuple[float, str, Chunk]],
-                    catalogue: Catalogue, citations: list[Citation], used: set[str]) -> str:
+    def _unit_block(
+        self,
+        query: Query,
+        unit: _Unit,
+        picked: list[tuple[float, str, Chunk]],
+        catalogue: Catalogue,
+        citations: list[Citation],
+        used: set[str],
+    ) -> str:
         lang = query.language
         head = unit.passages[0].chunk
         lines = [_heading(lang, head, catalogue)]
@@ -159,7 +166,7 @@ def _body(chunk: Chunk) -> str:
     text = chunk.text
     for heading in (chunk.section.rsplit(" › ", 1)[-1], chunk.recommendation or ""):
         if heading and text.startswith(heading):
-            return text[len(heading):].lstrip()
+            return text[len(heading) :].lstrip()
     return text
 
 
@@ -168,8 +175,9 @@ def _first_sentence(chunk: Chunk) -> str:
     return sentences[0] if sentences else _body(chunk)[:240].strip()
 
 
-def _practices(head: Chunk, catalogue: Catalogue, passages: list[Passage],
-               known: dict[str, Chunk]) -> list[tuple[str, Chunk]]:
+def _practices(
+    head: Chunk, catalogue: Catalogue, passages: list[Passage], known: dict[str, Chunk]
+) -> list[tuple[str, Chunk]]:
     """The best practices of a recommendation, each with the chunk that sets it out."""
     if not head.recommendation_id:
         return []
@@ -190,11 +198,20 @@ def _cite(citations: list[Citation], chunk: Chunk, quote: str) -> int:
         if c.quote == quote and c.doc_id == chunk.doc_id and c.page == chunk.page:
             return c.n
     n = len(citations) + 1
-    citations.append(Citation(
-        n=n, doc_id=chunk.doc_id, doc_title=chunk.doc_title, page=chunk.page, page_label=chunk.page_label,
-        section=chunk.section, recommendation_id=chunk.recommendation_id, recommendation=chunk.recommendation,
-        best_practice=chunk.best_practice, quote=quote,
-    ))
+    citations.append(
+        Citation(
+            n=n,
+            doc_id=chunk.doc_id,
+            doc_title=chunk.doc_title,
+            page=chunk.page,
+            page_label=chunk.page_label,
+            section=chunk.section,
+            recommendation_id=chunk.recommendation_id,
+            recommendation=chunk.recommendation,
+            best_practice=chunk.best_practice,
+            quote=quote,
+        )
+    )
     return n
 
 
@@ -204,6 +221,10 @@ def _sources_block(lang: str, citations: list[Citation]) -> str:
     lines = [phrase(lang, "sources")]
     for c in citations:
         where = f"{_short_title(c.doc_title)}, p. {c.page_label}"
-        rec = f", {phrase(lang, 'recommendation')} {c.recommendation_id.rsplit(':', 1)[-1]} '{c.recommendation}'" if c.recommendation_id else ""
+        rec = (
+            f", {phrase(lang, 'recommendation')} {c.recommendation_id.rsplit(':', 1)[-1]} '{c.recommendation}'"
+            if c.recommendation_id
+            else ""
+        )
         lines.append(f'[{c.n}] {where}{rec}: "{c.quote}"')
     return "\n".join(lines)

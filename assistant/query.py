@@ -22,12 +22,75 @@ SYNONYMS_FILE = Path(__file__).with_name("synonyms.toml")
 MIN_PART = 4  # a compound part is at least this long
 _WORD = re.compile(r"[a-zà-ÿ0-9]+(?:[-'][a-zà-ÿ0-9]+)*")
 _EN_MARKERS = frozenset(
-    "the what which how can could should would is are do does my our their for with about who where when why "
-    "of and to in on a an this that these there".split()
+    [
+        "the",
+        "what",
+        "which",
+        "how",
+        "can",
+        "could",
+        "should",
+        "would",
+        "is",
+        "are",
+        "do",
+        "does",
+        "my",
+        "our",
+        "their",
+        "for",
+        "with",
+        "about",
+        "who",
+        "where",
+        "when",
+        "why",
+        "of",
+        "and",
+        "to",
+        "in",
+        "on",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "there",
+    ]
 )
 _NL_MARKERS = frozenset(
-    "de het een en van hoe wat welke waar kan kun ik mijn wij we is zijn voor met over wie wanneer waarom bij "
-    "niet ook dat die deze er".split()
+    [
+        "de",
+        "het",
+        "een",
+        "en",
+        "van",
+        "hoe",
+        "wat",
+        "welke",
+        "waar",
+        "kan",
+        "kun",
+        "ik",
+        "mijn",
+        "wij",
+        "we",
+        "is",
+        "zijn",
+        "voor",
+        "met",
+        "over",
+        "wie",
+        "wanneer",
+        "waarom",
+        "bij",
+        "niet",
+        "ook",
+        "dat",
+        "die",
+        "deze",
+        "er",
+    ]
 )
 
 

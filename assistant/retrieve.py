@@ -58,7 +58,8 @@ class HybridRetriever:
         self.embedder = embedder
         self.mode = mode
 
-    def retrieve(self, query: Query, filters: Filters = Filters(), top: int = TOP) -> Retrieval:
+    def retrieve(self, query: Query, filters: Filters | None = None, top: int = TOP) -> Retrieval:
+        filters = filters or Filters()
         allowed = _predicate(filters)
         dense = self._dense(query, allowed) if self.mode is not RetrievalMode.TEXT else {}
         keyword = self._keyword(query, allowed) if self.mode is not RetrievalMode.VECTORS else {}
@@ -70,10 +71,12 @@ class HybridRetriever:
     def _dense(self, query: Query, allowed: Any) -> dict[int, float]:
         n = len(self.index.chunks)
         result = self.index.collection.query(
-            query_embeddings=[self.embedder.query(query.text).tolist()], n_results=min(n, CANDIDATES * 4), include=["distances"]
+            query_embeddings=[self.embedder.query(query.text).tolist()],
+            n_results=min(n, CANDIDATES * 4),
+            include=["distances"],
         )
         scores: dict[int, float] = {}
-        for chunk_id, distance in zip(result["ids"][0], result["distances"][0]):
+        for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=False):
             i = self.index.position.get(chunk_id)
             if i is not None and allowed(self.index.chunks[i]) and len(scores) < CANDIDATES:
                 scores[i] = 1.0 - float(distance)
@@ -86,13 +89,14 @@ class HybridRetriever:
         n = len(self.index.chunks)
         docs, scores = self.index.keyword.retrieve(tokens, k=n, show_progress=False)
         result: dict[int, float] = {}
-        for i, score in zip(docs[0], scores[0]):
+        for i, score in zip(docs[0], scores[0], strict=False):
             if score > 0 and allowed(self.index.chunks[int(i)]) and len(result) < CANDIDATES:
                 result[int(i)] = float(score)
         return result
 
-    def _grouped(self, fused: dict[int, float], dense: dict[int, float],
-                 keyword: dict[int, float]) -> tuple[list[Passage], dict[str, tuple[Passage, ...]]]:
+    def _grouped(
+        self, fused: dict[int, float], dense: dict[int, float], keyword: dict[int, float]
+    ) -> tuple[list[Passage], dict[str, tuple[Passage, ...]]]:
         """Rank recommendations (and stray passages) as units: each retriever ranks the units by
         their best passage, the unit ranks are fused, and further passages of a unit add support."""
         groups: dict[str, list[int]] = defaultdict(list)
@@ -115,7 +119,9 @@ class HybridRetriever:
         return [replace(p, rank=n) for n, p in enumerate(ranked, start=1)], by_unit
 
     def _passage(self, i: int, score: float, dense: dict[int, float], keyword: dict[int, float]) -> Passage:
-        return Passage(0, self.index.chunks[i], round(score, 6), round(dense.get(i, 0.0), 4), round(keyword.get(i, 0.0), 4))
+        return Passage(
+            0, self.index.chunks[i], round(score, 6), round(dense.get(i, 0.0), 4), round(keyword.get(i, 0.0), 4)
+        )
 
     def _evidence(self, query: Query, dense: dict[int, float], keyword: dict[int, float]) -> Evidence:
         """The strongest candidates of either retriever, whatever the fused order."""
@@ -172,7 +178,7 @@ def _ranked(scores: dict[int, float]) -> list[int]:
 def _rrf(rankings: list[list[int]], weights: tuple[float, ...]) -> dict[int, float]:
     """Reciprocal rank fusion, each ranking weighted by how decisive its scores are."""
     fused: dict[int, float] = defaultdict(float)
-    for ranking, weight in zip(rankings, weights):
+    for ranking, weight in zip(rankings, weights, strict=False):
         for rank, i in enumerate(ranking, start=1):
             fused[i] += weight / (RRF_K + rank)
     return dict(fused)
@@ -210,8 +216,7 @@ def coverage(query: Query, chunks: list[Chunk], index: Index) -> float:
     for word in query.content_words:
         weight = index.idf(word)
         total += weight
-        if (word in by_synonym or stemmer().stemWord(word) in found
-                or (len(word) >= 5 and f" {word[:6]}" in folded)):
+        if word in by_synonym or stemmer().stemWord(word) in found or (len(word) >= 5 and f" {word[:6]}" in folded):
             covered += weight
     return covered / total if total else 0.0
 

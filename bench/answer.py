@@ -86,8 +86,13 @@ def run_baseline(cases: list[Case]) -> dict[str, Any]:
         latencies.append(ms)
         phrases.append(phrase_rank([h.text for h in hits], case))
         pages.append(page_rank([{h.page_label} for h in hits], case))
-    return {"build_s": baseline.build_s, "latencies": latencies, "phrases": score(phrases), "pages": score(pages),
-            "nodes": baseline.nodes}
+    return {
+        "build_s": baseline.build_s,
+        "latencies": latencies,
+        "phrases": score(phrases),
+        "pages": score(pages),
+        "nodes": baseline.nodes,
+    }
 
 
 def main() -> int:
@@ -103,19 +108,31 @@ def main() -> int:
     print(f"\n{'stage':<22}{'p50 ms':>10}{'p95 ms':>10}")
     for stage in ("retrieve", "compose", "total"):
         print(f"{stage:<22}{percentile(t[stage], 0.5):>10.1f}{percentile(t[stage], 0.95):>10.1f}")
-    print(f"{'retrieve + compose':<22}{percentile(both, 0.5):>10.1f}{percentile(both, 0.95):>10.1f}   (target p95 < 60)")
-    print(f"\n{'system':<40}{'hit@5':>8}{'MRR@10':>8}{'hit@5 pages':>13}{'MRR pages':>11}"
-          f"{'hit@5 phrases':>15}{'MRR phrases':>13}")
-    print(f"{'assistant (hybrid, by recommendation)':<40}{ours['full'][0]:>8.3f}{ours['full'][1]:>8.3f}"
-          f"{ours['pages'][0]:>13.3f}{ours['pages'][1]:>11.3f}{ours['phrases'][0]:>15.3f}{ours['phrases'][1]:>13.3f}")
+    print(
+        f"{'retrieve + compose':<22}{percentile(both, 0.5):>10.1f}{percentile(both, 0.95):>10.1f}   (target p95 < 60)"
+    )
+    print(
+        f"\n{'system':<40}{'hit@5':>8}{'MRR@10':>8}{'hit@5 pages':>13}{'MRR pages':>11}"
+        f"{'hit@5 phrases':>15}{'MRR phrases':>13}"
+    )
+    print(
+        f"{'assistant (hybrid, by recommendation)':<40}{ours['full'][0]:>8.3f}{ours['full'][1]:>8.3f}"
+        f"{ours['pages'][0]:>13.3f}{ours['pages'][1]:>11.3f}{ours['phrases'][0]:>15.3f}{ours['phrases'][1]:>13.3f}"
+    )
     if not args.skip_baseline:
         base = run_baseline(cases)
-        print(f"{'naive llama-index baseline':<40}{'–':>8}{'–':>8}{base['pages'][0]:>13.3f}{base['pages'][1]:>11.3f}"
-              f"{base['phrases'][0]:>15.3f}{base['phrases'][1]:>13.3f}")
-        print(f"\nbaseline: {base['nodes']} nodes built in {base['build_s']:.0f} s; retrieval p50 "
-              f"{percentile(base['latencies'], 0.5):.1f} ms, p95 {percentile(base['latencies'], 0.95):.1f} ms")
-        print(f"ratio hit@5 assistant / baseline: pages {ours['pages'][0] / max(base['pages'][0], 1e-9):.2f}, "
-              f"phrases {ours['phrases'][0] / max(base['phrases'][0], 1e-9):.2f}")
+        print(
+            f"{'naive llama-index baseline':<40}{'–':>8}{'–':>8}{base['pages'][0]:>13.3f}{base['pages'][1]:>11.3f}"
+            f"{base['phrases'][0]:>15.3f}{base['phrases'][1]:>13.3f}"
+        )
+        print(
+            f"\nbaseline: {base['nodes']} nodes built in {base['build_s']:.0f} s; retrieval p50 "
+            f"{percentile(base['latencies'], 0.5):.1f} ms, p95 {percentile(base['latencies'], 0.95):.1f} ms"
+        )
+        print(
+            f"ratio hit@5 assistant / baseline: pages {ours['pages'][0] / max(base['pages'][0], 1e-9):.2f}, "
+            f"phrases {ours['phrases'][0] / max(base['phrases'][0], 1e-9):.2f}"
+        )
     return 0
 
 

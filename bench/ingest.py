@@ -29,8 +29,9 @@ from corpus.settings import apply_offline_env, get_settings  # noqa: E402
 def run_build(data_dir: Path) -> tuple[float, str]:
     env = {**os.environ, "ADVIESWIJZER_INDEX__DATA_DIR": str(data_dir)}
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "ingest", "build", "--quiet"], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "ingest", "build", "--quiet"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     if done.returncode:
         sys.exit(f"build failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     return time.perf_counter() - started, done.stdout
@@ -49,9 +50,9 @@ def figures(stdout: str) -> tuple[int, int, int]:
 
 def naive_baseline() -> dict[str, float]:
     """pypdf text → SentenceSplitter (llama-index defaults) → same embedder, in a child process."""
-    code = r"""
+    code = rf"""
 import sys, time, json, resource
-sys.path.insert(0, %r)
+sys.path.insert(0, {str(ROOT)!r})
 from corpus.settings import get_settings
 from corpus.manifest import discover, load_manifest
 from ingest.embed import make_embedder
@@ -65,9 +66,9 @@ nodes = SentenceSplitter().get_nodes_from_documents([Document(text=x) for x in t
 emb = make_embedder(s.ingest)
 for i in range(0, len(nodes), 16):
     emb.passages([n.get_content() for n in nodes[i:i+16]])
-print(json.dumps({"seconds": time.perf_counter() - t, "pages": len(texts), "chunks": len(nodes),
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-""" % str(ROOT)
+print(json.dumps({{"seconds": time.perf_counter() - t, "pages": len(texts), "chunks": len(nodes),
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
     import json
 
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

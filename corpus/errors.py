@@ -11,7 +11,7 @@ UI can turn it into friendly text in one place::
     │   ├── EncryptedPdfError      the PDF is password protected
     │   └── NoTextLayerError       the PDF has no text layer (needs OCR)
     ├── FetchError             a manifest document could not be downloaded
-    ├── IndexError_            the index is missing, incomplete or was built differently
+    ├── IndexUnusableError     the index is missing, incomplete or was built differently
     │   ├── IndexMissingError      no index has been built yet
     │   └── EmbedderMismatchError  the index was built with another embedder
     ├── BuildError             a build could not produce a new index (the old one stays)
@@ -66,18 +66,16 @@ class FetchError(AdvieswijzerError):
     """A manifest document could not be downloaded."""
 
 
-class IndexError_(AdvieswijzerError):  # noqa: N801 - avoid shadowing the builtin IndexError
+class IndexUnusableError(AdvieswijzerError):
     """The index cannot be used as it is."""
 
 
-class IndexMissingError(IndexError_):
+class IndexMissingError(IndexUnusableError):
     def __init__(self, location: str) -> None:
-        super().__init__(
-            f"No index found at {location!r}. Build it first with: python -m ingest build"
-        )
+        super().__init__(f"No index found at {location!r}. Build it first with: python -m ingest build")
 
 
-class EmbedderMismatchError(IndexError_):
+class EmbedderMismatchError(IndexUnusableError):
     def __init__(self, built_with: str, requested: str) -> None:
         super().__init__(
             f"The index was built with embedder {built_with!r} but {requested!r} is configured. "
@@ -100,9 +98,7 @@ class EmptyQuestionError(QuestionError):
 
 class QuestionTooLongError(QuestionError):
     def __init__(self, length: int, limit: int) -> None:
-        super().__init__(
-            f"De vraag is te lang ({length} tekens; de grens is {limit}). Maak de vraag korter."
-        )
+        super().__init__(f"De vraag is te lang ({length} tekens; de grens is {limit}). Maak de vraag korter.")
 
 
 class StoreUnavailableError(AdvieswijzerError):

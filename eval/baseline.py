@@ -59,9 +59,12 @@ class NaiveBaseline:
 def first_relevant(hits: list[Hit], case: Case, catalogue: Catalogue) -> int | None:
     """Like the assistant's relevance: a hit counts when it holds an expected phrase or lies on a
     page of an expected recommendation (the baseline's nodes know no recommendations)."""
-    pages = {(r.doc_id, label) for r in catalogue.recommendations
-             if any(r.rec_id == e or r.rec_id.startswith(e + ".") for e in case.expected_recommendations)
-             for label in r.page_labels}
+    pages = {
+        (r.doc_id, label)
+        for r in catalogue.recommendations
+        if any(r.rec_id == e or r.rec_id.startswith(e + ".") for e in case.expected_recommendations)
+        for label in r.page_labels
+    }
     for rank, hit in enumerate(hits, start=1):
         if (hit.doc_id, hit.page_label) in pages or any(fold(p) in fold(hit.text) for p in case.must_contain):
             return rank

@@ -11,8 +11,16 @@ from pydantic import BaseModel, ConfigDict, Field
 CASES_FILE = Path(__file__).with_name("cases.jsonl")
 
 Category = Literal[
-    "recommendation", "best_practice", "fact", "quote", "english", "cross_document", "paraphrase",
-    "out_of_scope", "injection", "nonsense",
+    "recommendation",
+    "best_practice",
+    "fact",
+    "quote",
+    "english",
+    "cross_document",
+    "paraphrase",
+    "out_of_scope",
+    "injection",
+    "nonsense",
 ]
 
 

@@ -20,10 +20,15 @@ def relevant(chunk: Chunk, case: Case) -> bool:
     """A passage counts when it belongs to an expected recommendation or contains an expected phrase."""
     if belongs(chunk.recommendation_id, case.expected_recommendations):
         return True
-    if case.expected_best_practices and chunk.best_practice:
-        if any(fold(bp) in fold(chunk.best_practice) or fold(chunk.best_practice) in fold(bp)
-               for bp in case.expected_best_practices):
-            return True
+    if (
+        case.expected_best_practices
+        and chunk.best_practice
+        and any(
+            fold(bp) in fold(chunk.best_practice) or fold(chunk.best_practice) in fold(bp)
+            for bp in case.expected_best_practices
+        )
+    ):
+        return True
     text = fold(chunk.text)
     return any(fold(phrase) in text for phrase in case.must_contain)
 

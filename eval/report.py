@@ -6,18 +6,39 @@ import json
 from pathlib import Path
 from typing import Any
 
-COLUMNS = ["hit@1", "hit@3", "hit@5", "mrr@10", "citation_precision", "citation_recall", "page_accuracy",
-           "support", "abstention_accuracy", "false_abstention", "paraphrase_agreement", "latency_p50_ms",
-           "latency_p95_ms"]
-SHORT = {"citation_precision": "cit.prec", "citation_recall": "cit.rec", "page_accuracy": "pages",
-         "abstention_accuracy": "abst.acc", "false_abstention": "false abst", "paraphrase_agreement": "paraphr",
-         "latency_p50_ms": "p50 ms", "latency_p95_ms": "p95 ms"}
+COLUMNS = [
+    "hit@1",
+    "hit@3",
+    "hit@5",
+    "mrr@10",
+    "citation_precision",
+    "citation_recall",
+    "page_accuracy",
+    "support",
+    "abstention_accuracy",
+    "false_abstention",
+    "paraphrase_agreement",
+    "latency_p50_ms",
+    "latency_p95_ms",
+]
+SHORT = {
+    "citation_precision": "cit.prec",
+    "citation_recall": "cit.rec",
+    "page_accuracy": "pages",
+    "abstention_accuracy": "abst.acc",
+    "false_abstention": "false abst",
+    "paraphrase_agreement": "paraphr",
+    "latency_p50_ms": "p50 ms",
+    "latency_p95_ms": "p95 ms",
+}
 TARGETS = {"hit@5": 0.95, "citation_precision": 0.9, "abstention_accuracy": 1.0, "false_abstention": 0.05}
 
 
 def render(report: dict[str, Any]) -> str:
-    lines = [f"# Evaluation report\n\n{report['cases']} cases from `eval/cases.jsonl`; "
-             f"index {report['index_version']}; embedder {report['embedder']}.\n"]
+    lines = [
+        f"# Evaluation report\n\n{report['cases']} cases from `eval/cases.jsonl`; "
+        f"index {report['index_version']}; embedder {report['embedder']}.\n"
+    ]
     lines += ["## Overall\n", _table({"assistant": report["overall"], **report.get("baseline", {})})]
     lines += ["\n## Targets (issue: evaluation suite)\n", _targets(report["overall"])]
     lines += ["\n## Per category\n", _table(report["per_category"])]

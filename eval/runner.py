@@ -46,8 +46,12 @@ class CaseResult:
 
 
 def run_case(case: Case, answer: Answer, catalogue: Catalogue) -> CaseResult:
-    result = CaseResult(case, first_relevant_rank([p.chunk for p in answer.passages], case), answer.abstained,
-                        latency_ms=answer.timings_ms.get("total", 0.0))
+    result = CaseResult(
+        case,
+        first_relevant_rank([p.chunk for p in answer.passages], case),
+        answer.abstained,
+        latency_ms=answer.timings_ms.get("total", 0.0),
+    )
     expected_pages = set(case.expected_pages) | _pages_of(case.expected_recommendations, catalogue)
     for citation in answer.citations:
         # a best practice is cited for its example, not as a recommendation of its own
@@ -94,7 +98,9 @@ def summarize(results: list[CaseResult]) -> dict[str, float]:
             "false_abstention": _mean(float(r.abstained) for r in in_scope),
         }
     if answered:
-        metrics["citation_precision"] = _mean(p for r in answered for p in r.precise) if any(r.precise for r in answered) else 0.0
+        metrics["citation_precision"] = (
+            _mean(p for r in answered for p in r.precise) if any(r.precise for r in answered) else 0.0
+        )
         metrics["citation_recall"] = _mean(float(any(r.precise)) for r in answered)
     pages = [ok for r in in_scope if not r.abstained for ok in r.pages_ok]
     support = [ok for r in in_scope for ok in r.supported]
@@ -138,7 +144,7 @@ def document_of(case: Case) -> str:
     return case.doc or "none"
 
 
-def _mean(values) -> float:  # noqa: ANN001
+def _mean(values) -> float:
     values = list(values)
     return statistics.mean(values) if values else 0.0
 

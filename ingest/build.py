@@ -76,7 +76,9 @@ def build(settings: Settings, progress: Progress | None = None, rebuild: bool = 
     key = _ingest_key(settings)
     previous = _previous(settings)
     report = BuildReport(version=None)
-    report.files += [FileReport(str(d), "", status="duplicate", message=f"same bytes as {str(o)!r}") for d, o in duplicates]
+    report.files += [
+        FileReport(str(d), "", status="duplicate", message=f"same bytes as {str(o)!r}") for d, o in duplicates
+    ]
     if not rebuild and previous and _unchanged(previous[1], files, key, settings):
         report.version, report.unchanged = previous[0], True
         report.files += [FileReport(str(f.path), f.doc_id, status="unchanged") for f in files]
@@ -131,7 +133,7 @@ def _chroma_location(settings: Settings) -> str:
     return f"http://{index.chroma_host}:{index.chroma_port}" if index.chroma_host else "embedded"
 
 
-def _ingest_files(files, key, previous, report, settings, progress) -> list[_DocResult]:  # noqa: ANN001
+def _ingest_files(files, key, previous, report, settings, progress) -> list[_DocResult]:
     old = _old_results(settings, previous, key)
     results = []
     for source_file in progress.iterate(files, "parse"):
@@ -196,7 +198,7 @@ def _doc_catalogue(document: Document, structure: Structure) -> Catalogue:
     )
 
 
-def _old_results(settings: Settings, previous, key) -> dict[tuple[str, str], _DocResult]:  # noqa: ANN001
+def _old_results(settings: Settings, previous, key) -> dict[tuple[str, str], _DocResult]:
     """Per (doc id, sha256): the previous version's chunks and catalogue, if built the same way."""
     if previous is None or previous[1]["key"] != key:
         return {}
@@ -205,19 +207,27 @@ def _old_results(settings: Settings, previous, key) -> dict[tuple[str, str], _Do
     chunks = store.load_chunks(folder)
     old = {}
     for doc in catalogue.documents:
-        old[(doc.doc_id, doc.sha256)] = _DocResult(doc, [c for c in chunks if c.doc_id == doc.doc_id], _subset(catalogue, doc))
+        old[(doc.doc_id, doc.sha256)] = _DocResult(
+            doc, [c for c in chunks if c.doc_id == doc.doc_id], _subset(catalogue, doc)
+        )
     return old
 
 
 def _subset(catalogue: Catalogue, doc: Document) -> Catalogue:
-    def own(items):  # noqa: ANN001, ANN202
+    def own(items):
         return tuple(x for x in items if x.doc_id == doc.doc_id)
 
-    return Catalogue((doc,), own(catalogue.sections), own(catalogue.recommendations), own(catalogue.best_practices),
-                     own(catalogue.quotes), {doc.doc_id: catalogue.themes.get(doc.doc_id, ())})
+    return Catalogue(
+        (doc,),
+        own(catalogue.sections),
+        own(catalogue.recommendations),
+        own(catalogue.best_practices),
+        own(catalogue.quotes),
+        {doc.doc_id: catalogue.themes.get(doc.doc_id, ())},
+    )
 
 
-def _write_version(settings, client, results, key, files, previous, report, progress) -> str:  # noqa: ANN001
+def _write_version(settings, client, results, key, files, previous, report, progress) -> str:
     version = time.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
     folder = store.versions_dir(settings.index) / version
     folder.mkdir(parents=True)
@@ -231,7 +241,9 @@ def _write_version(settings, client, results, key, files, previous, report, prog
     progress.stage(f"store {len(chunks)} chunks in Chroma ({_chroma_location(settings)})")
     collection = store.collection_name(settings.index, version)
     store.write_collection(client, collection, chunks, vectors)
-    store.save_manifest(folder, {**_manifest(settings, results, key, embedder, len(chunks), files), "collection": collection})
+    store.save_manifest(
+        folder, {**_manifest(settings, results, key, embedder, len(chunks), files), "collection": collection}
+    )
     store.publish(settings.index, version)
     store.prune(settings.index, client)
     return version
@@ -249,7 +261,7 @@ def _leaf(chunk: Chunk) -> str:
     return "" if not leaf or chunk.text.startswith(leaf) else leaf
 
 
-def _vectors(chunks, embedder: Embedder, settings, previous, report, progress) -> np.ndarray:  # noqa: ANN001
+def _vectors(chunks, embedder: Embedder, settings, previous, report, progress) -> np.ndarray:
     known = _known_vectors(settings, previous, embedder)
     vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
     todo = []
@@ -276,7 +288,7 @@ def embed_key(chunk: Chunk) -> str:
     return hashlib.sha256(_embed_text(chunk).encode()).hexdigest()[:32]
 
 
-def _known_vectors(settings: Settings, previous, embedder: Embedder) -> dict[str, np.ndarray]:  # noqa: ANN001
+def _known_vectors(settings: Settings, previous, embedder: Embedder) -> dict[str, np.ndarray]:
     if previous is None or previous[1]["embedder"] != embedder.name:
         return {}
     folder = store.versions_dir(settings.index) / previous[0]
@@ -296,8 +308,9 @@ def _merge(parts: list[Catalogue]) -> Catalogue:
     )
 
 
-def _manifest(settings: Settings, results: list[_DocResult], key, embedder: Embedder, n: int,  # noqa: ANN001
-              files: list[SourceFile]) -> dict[str, Any]:
+def _manifest(
+    settings: Settings, results: list[_DocResult], key, embedder: Embedder, n: int, files: list[SourceFile]
+) -> dict[str, Any]:
     return {
         "inputs": {str(f.path): f.sha256 for f in files},  # every PDF seen, ingested or rejected
         "key": key,
@@ -312,4 +325,3 @@ def _manifest(settings: Settings, results: list[_DocResult], key, embedder: Embe
             for r in results
         },
     }
-

@@ -53,8 +53,9 @@ def analyse(outline: Outline, meta: Document) -> Structure:
     ]
     practices = _best_practices(outline, meta, labels, bp_start)
     recs = _recommendations(outline, meta, found, labels, practices)
-    return Structure(labels, recs, practices, _quotes(outline, meta, labels), _sections(outline, meta, sections),
-                     _themes_of(found))
+    return Structure(
+        labels, recs, practices, _quotes(outline, meta, labels), _sections(outline, meta, sections), _themes_of(found)
+    )
 
 
 def rec_id(doc_id: str, number: str) -> str:
@@ -127,7 +128,7 @@ def _section_paths(outline: Outline, found: list[Found]) -> list[str]:
             elif numbered(line.text) and i not in starts:
                 middle, leaf = line.text, ""
             elif i in starts:
-                leaf = starts[i].title if starts[i].parent is None or not middle else starts[i].title
+                leaf = starts[i].title
                 if starts[i].parent is None and (rules.MAIN_RECOMMENDATION.match(line.text) or numbered(line.text)):
                     middle, leaf = line.text, ""
             else:
@@ -154,7 +155,8 @@ def _toc_pages(outline: Outline) -> set[int]:
     for line in outline.lines:
         per_page.setdefault(line.page, []).append(line.text)
     return {
-        page for page, texts in per_page.items()
+        page
+        for page, texts in per_page.items()
         if len(texts) >= 5 and sum(bool(re.search(r"\s\d{1,3}$", t)) for t in texts) >= TOC_SHARE * len(texts)
     }
 
@@ -169,37 +171,66 @@ def _kind(outline: Outline, i: int, rec: str | None, bp: str | None, section: st
         return ChunkKind.BEST_PRACTICE
     if rec:
         return ChunkKind.RECOMMENDATION
-    if section.startswith("Samenvatting") or line.page <= 2 and "Samenvatting" in outline.lines[0].text:
+    if section.startswith("Samenvatting") or (line.page <= 2 and "Samenvatting" in outline.lines[0].text):
         return ChunkKind.SUMMARY
     return ChunkKind.BACKGROUND
 
 
-def _best_practices(outline: Outline, meta: Document, labels: list[Label], starts: dict[str, int]) -> list[BestPractice]:
+def _best_practices(
+    outline: Outline, meta: Document, labels: list[Label], starts: dict[str, int]
+) -> list[BestPractice]:
     result = []
     for name, start in starts.items():
         lines = [outline.lines[i] for i, lab in enumerate(labels) if lab.best_practice == name and i > start]
         first = outline.lines[start]
-        result.append(BestPractice(
-            meta.doc_id, f"{meta.doc_id}:bp:{_slug(name)}", name, labels[start].rec_id, first.page, first.label,
-            join_lines(x.text for x in lines if not x.heading or x.text != name),
-        ))
+        result.append(
+            BestPractice(
+                meta.doc_id,
+                f"{meta.doc_id}:bp:{_slug(name)}",
+                name,
+                labels[start].rec_id,
+                first.page,
+                first.label,
+                join_lines(x.text for x in lines if not x.heading or x.text != name),
+            )
+        )
     return result
 
 
-def _recommendations(outline: Outline, meta: Document, found: list[Found], labels: list[Label],
-                     practices: list[BestPractice]) -> list[Recommendation]:
+def _recommendations(
+    outline: Outline, meta: Document, found: list[Found], labels: list[Label], practices: list[BestPractice]
+) -> list[Recommendation]:
     result = []
     for item in found:
         rid = rec_id(meta.doc_id, item.number)
-        own = [i for i, lab in enumerate(labels) if lab.rec_id == rid or (item.parent is None and lab.rec_id and lab.rec_id.startswith(rid + "."))]
+        own = [
+            i
+            for i, lab in enumerate(labels)
+            if lab.rec_id == rid or (item.parent is None and lab.rec_id and lab.rec_id.startswith(rid + "."))
+        ]
         pages = sorted({outline.lines[i].page for i in own})
-        body = [outline.lines[i].text for i in own if labels[i].kind in (ChunkKind.RECOMMENDATION,) and labels[i].rec_id == rid]
-        result.append(Recommendation(
-            meta.doc_id, rid, item.number, item.title, item.theme, item.theme_number, tuple(pages),
-            tuple(outline.labels[p] for p in pages), join_lines(body[1:] if body else []), item.body_title,
-            rec_id(meta.doc_id, item.parent) if item.parent else None,
-            _practices_of(rid, join_lines(body), practices), tuple(item.points),
-        ))
+        body = [
+            outline.lines[i].text
+            for i in own
+            if labels[i].kind in (ChunkKind.RECOMMENDATION,) and labels[i].rec_id == rid
+        ]
+        result.append(
+            Recommendation(
+                meta.doc_id,
+                rid,
+                item.number,
+                item.title,
+                item.theme,
+                item.theme_number,
+                tuple(pages),
+                tuple(outline.labels[p] for p in pages),
+                join_lines(body[1:] if body else []),
+                item.body_title,
+                rec_id(meta.doc_id, item.parent) if item.parent else None,
+                _practices_of(rid, join_lines(body), practices),
+                tuple(item.points),
+            )
+        )
     return result
 
 
@@ -231,7 +262,7 @@ def _quotes(outline: Outline, meta: Document, labels: list[Label]) -> list[Quote
 
 def _sections(outline: Outline, meta: Document, paths: list[str]) -> list[Section]:
     result: dict[str, list[int]] = {}
-    for line, path in zip(outline.lines, paths):
+    for line, path in zip(outline.lines, paths, strict=False):
         if path:
             result.setdefault(path, []).append(line.page)
     return [Section(meta.doc_id, tuple(p.split(" › ")), min(v), max(v)) for p, v in result.items()]

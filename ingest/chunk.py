@@ -27,7 +27,9 @@ class _Segment:
     lines: list[TextLine]
 
 
-def make_chunks(doc: Document, outline: Outline, structure: Structure, chunk_words: int, overlap_words: int) -> list[Chunk]:
+def make_chunks(
+    doc: Document, outline: Outline, structure: Structure, chunk_words: int, overlap_words: int
+) -> list[Chunk]:
     recs = {r.rec_id: r for r in structure.recommendations}
     chunks: list[Chunk] = []
     for segment in _segments(outline, structure.labels):
@@ -39,7 +41,7 @@ def make_chunks(doc: Document, outline: Outline, structure: Structure, chunk_wor
 def _segments(outline: Outline, labels: list[Label]) -> list[_Segment]:
     segments: list[_Segment] = []
     footnotes: dict[int, list[TextLine]] = {}
-    for line, label in zip(outline.lines, labels):
+    for line, label in zip(outline.lines, labels, strict=False):
         if label.skip:
             continue
         if label.kind is ChunkKind.FOOTNOTE:
@@ -126,7 +128,7 @@ def _paragraphs(lines: list[TextLine]) -> list[list[TextLine]]:
     paragraphs: list[list[TextLine]] = []
     for line in lines:
         continues = bool(paragraphs) and _continues(paragraphs[-1][-1].text, line.text)
-        if not paragraphs or (line.gap_before or line.heading) and not continues:
+        if not paragraphs or ((line.gap_before or line.heading) and not continues):
             paragraphs.append([line])
         else:
             paragraphs[-1].append(line)
@@ -148,15 +150,26 @@ def _tail(passage: list[tuple[str, TextLine]], overlap: int) -> list[tuple[str, 
     return tail if len(tail) < len(passage) else []
 
 
-def _chunk(doc: Document, label: Label, lines: list[TextLine], text: str, recs: dict[str, Recommendation], n: int) -> Chunk:
+def _chunk(
+    doc: Document, label: Label, lines: list[TextLine], text: str, recs: dict[str, Recommendation], n: int
+) -> Chunk:
     rec = recs.get(label.rec_id) if label.rec_id else None
     first, last = lines[0], lines[-1]
     digest = hashlib.sha256(f"{doc.doc_id}|{label}|{text}".encode()).hexdigest()
     return Chunk(
-        chunk_id=f"{doc.doc_id}:{n:05d}", doc_id=doc.doc_id, doc_title=doc.title,
-        page=first.page, page_end=last.page, page_label=first.label, page_label_end=last.label,
-        section=label.section, kind=label.kind, text=text,
-        recommendation_id=label.rec_id, recommendation=rec.title if rec else None,
-        theme=rec.theme if rec else None, best_practice=label.best_practice,
+        chunk_id=f"{doc.doc_id}:{n:05d}",
+        doc_id=doc.doc_id,
+        doc_title=doc.title,
+        page=first.page,
+        page_end=last.page,
+        page_label=first.label,
+        page_label_end=last.label,
+        section=label.section,
+        kind=label.kind,
+        text=text,
+        recommendation_id=label.rec_id,
+        recommendation=rec.title if rec else None,
+        theme=rec.theme if rec else None,
+        best_practice=label.best_practice,
         content_hash=digest[:32],
     )

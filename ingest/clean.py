@@ -95,7 +95,7 @@ def running_lines(pages: Sequence[Page]) -> set[str]:
         edge = page.lines[:EDGE_LINES] + page.lines[-EDGE_LINES:]
         counts.update({_running_key(line.text) for line in edge})
     threshold = max(3, int(len(pages) * REPEAT_SHARE))
-    return {key for key, n in counts.items() if key and (n >= threshold or n >= 3 and _looks_running(key))}
+    return {key for key, n in counts.items() if key and (n >= threshold or (n >= 3 and _looks_running(key)))}
 
 
 def _looks_running(key: str) -> bool:

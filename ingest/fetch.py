@@ -86,9 +86,7 @@ def fetch_missing(
     return [_resolve(source, folders, known, downloader) for source in sources]
 
 
-def _resolve(
-    source: Source, folders: Sequence[Path], known: dict[str, Path], downloader: _Downloader
-) -> FetchResult:
+def _resolve(source: Source, folders: Sequence[Path], known: dict[str, Path], downloader: _Downloader) -> FetchResult:
     """The result for one source: present, skipped, or whatever the download gives."""
     present = _find_present(source, folders, known)
     if present is not None:
@@ -138,9 +136,7 @@ class _Downloader:
         except OSError as exc:  # local: the target folder cannot be written
             message = f"cannot write to {str(self.target)!r}: {exc.strerror or exc}"
             return FetchResult(source.id, source.file, "failed", None, message)
-        return FetchResult(
-            source.id, source.file, "downloaded", path, _downloaded(path, sha, source)
-        )
+        return FetchResult(source.id, source.file, "downloaded", path, _downloaded(path, sha, source))
 
     def _download(self, source: Source) -> tuple[Path, str]:
         """Stream into a temporary file, verify it, then rename it into place atomically."""
@@ -213,8 +209,7 @@ def _check_pdf(path: Path) -> None:
 def _check_sha(source: Source, sha: str) -> None:
     if source.sha256 and sha != source.sha256:
         raise FetchError(
-            f"checksum mismatch: expected sha256 {source.sha256[:12]}…, got {sha[:12]}…; "
-            "the file was not saved"
+            f"checksum mismatch: expected sha256 {source.sha256[:12]}…, got {sha[:12]}…; the file was not saved"
         )
 
 
@@ -241,9 +236,7 @@ def render_summary(results: Sequence[FetchResult], sources: Sequence[Source], ta
     by_id = {source.id: source for source in sources}
     missing = [r for r in results if r.status in ("failed", "skipped")]
     if missing:
-        lines.append(
-            f"Missing {len(missing)} document(s); download each by hand into {str(target)!r}:"
-        )
+        lines.append(f"Missing {len(missing)} document(s); download each by hand into {str(target)!r}:")
         lines += [f"  - {r.source_id!r}: {by_id[r.source_id].url} -> {r.file}" for r in missing]
     return "\n".join(lines)
 

@@ -16,14 +16,123 @@ from ingest.clean import fold
 
 # Snowball's Dutch list, question words, and English function words (English questions are
 # searched over Dutch text: only their content words, after synonym expansion, can match).
-_QUESTION_WORDS = "waar wanneer welke welk hoeveel waarom wij jullie onze ons mijn jouw kun kunt mag moeten zullen".split()
-_ENGLISH = (
-    "what which who whom whose when where why how does do did done doing can could would should might must "
-    "may shall am been being have has had having i me my we our us you your he she him her its they them "
-    "so than too very just also only about above after again against all any because before below between "
-    "both each few from further here more most other own same some through under until up down out off over "
-    "once while many much get gets got make makes there's what's don t s"
-).split()
+_QUESTION_WORDS = [
+    "waar",
+    "wanneer",
+    "welke",
+    "welk",
+    "hoeveel",
+    "waarom",
+    "wij",
+    "jullie",
+    "onze",
+    "ons",
+    "mijn",
+    "jouw",
+    "kun",
+    "kunt",
+    "mag",
+    "moeten",
+    "zullen",
+]
+_ENGLISH = [
+    "what",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "why",
+    "how",
+    "does",
+    "do",
+    "did",
+    "done",
+    "doing",
+    "can",
+    "could",
+    "would",
+    "should",
+    "might",
+    "must",
+    "may",
+    "shall",
+    "am",
+    "been",
+    "being",
+    "have",
+    "has",
+    "had",
+    "having",
+    "i",
+    "me",
+    "my",
+    "we",
+    "our",
+    "us",
+    "you",
+    "your",
+    "he",
+    "she",
+    "him",
+    "her",
+    "its",
+    "they",
+    "them",
+    "so",
+    "than",
+    "too",
+    "very",
+    "just",
+    "also",
+    "only",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "any",
+    "because",
+    "before",
+    "below",
+    "between",
+    "both",
+    "each",
+    "few",
+    "from",
+    "further",
+    "here",
+    "more",
+    "most",
+    "other",
+    "own",
+    "same",
+    "some",
+    "through",
+    "under",
+    "until",
+    "up",
+    "down",
+    "out",
+    "off",
+    "over",
+    "once",
+    "while",
+    "many",
+    "much",
+    "get",
+    "gets",
+    "got",
+    "make",
+    "makes",
+    "there's",
+    "what's",
+    "don",
+    "t",
+    "s",
+]
 
 
 @lru_cache(maxsize=1)
@@ -43,9 +152,7 @@ def stemmer() -> Any:
 def tokenize(texts: Sequence[str]) -> Any:
     import bm25s
 
-    return bm25s.tokenize(
-        [fold(t) for t in texts], stopwords=list(stopwords()), stemmer=stemmer(), show_progress=False
-    )
+    return bm25s.tokenize([fold(t) for t in texts], stopwords=list(stopwords()), stemmer=stemmer(), show_progress=False)
 
 
 def build_keyword_index(texts: Sequence[str], folder: Path) -> None:

@@ -11,8 +11,7 @@ import re
 import statistics
 from dataclasses import dataclass, field, replace
 
-from corpus.records import Page
-from corpus.records import Line
+from corpus.records import Line, Page
 from ingest.clean import clean_page_lines, join_hyphenated, running_lines
 
 MAX_TITLE_WORDS = 16
@@ -58,8 +57,14 @@ def build_outline(doc_id: str, pages: list[Page]) -> Outline:
         width = _long_line_width([line.text for line in lines])
         body_font = _body_font(lines)
         multi_font = len({ln.font for ln in lines if len(ln.text) > 20}) > 1
-        marked = _mark_quotes(_mark_footnotes([TextLine(page.index, page.label, ln.text, ln.gap_before or i == 0, ln.font, wrapped=ln.x == -1.0)
-                                  for i, ln in enumerate(lines)]))
+        marked = _mark_quotes(
+            _mark_footnotes(
+                [
+                    TextLine(page.index, page.label, ln.text, ln.gap_before or i == 0, ln.font, wrapped=ln.x == -1.0)
+                    for i, ln in enumerate(lines)
+                ]
+            )
+        )
         for i, line in enumerate(marked):
             nxt = marked[i + 1] if i + 1 < len(marked) else None
             prev = marked[i - 1] if i else None
@@ -83,7 +88,7 @@ def _merge_wrapped_titles(lines: list[Line]) -> list[Line]:
             nxt is not None
             and (line.gap_before or i == 0)
             and not nxt.gap_before
-            and (nxt.text[:1].islower() and len(nxt.text) < 50 or len(nxt.text) < 20)
+            and ((nxt.text[:1].islower() and len(nxt.text) < 50) or len(nxt.text) < 20)
             and (after is None or after.gap_before)
         )
         if wraps and is_title_like(join_hyphenated(line.text, nxt.text)):
@@ -99,7 +104,7 @@ def is_title_like(text: str) -> bool:
     words = text.split()
     if not 1 <= len(words) <= MAX_TITLE_WORDS or len(text) < 4 or "www." in text or "http" in text:
         return False
-    if text[0].islower() or text.endswith((",", ";", "-", ":")) and not text.endswith("kort:"):
+    if text[0].islower() or (text.endswith((",", ";", "-", ":")) and not text.endswith("kort:")):
         return False
     if text.endswith(".") and not _NUMBERED.match(text):
         return False
@@ -111,8 +116,11 @@ def _is_heading(line: TextLine, prev: TextLine | None, nxt: TextLine | None, wid
     merged = line.wrapped
     if not is_title_like(line.text) or (len(line.text) > width * TITLE_WIDTH_SHARE and not merged):
         return False
-    opens = line.gap_before or prev is None or prev.text.endswith((".", ":", "?", "!", '"')) or (
-        bool(line.font) and line.font != prev.font and prev.font == body_font
+    opens = (
+        line.gap_before
+        or prev is None
+        or prev.text.endswith((".", ":", "?", "!", '"'))
+        or (bool(line.font) and line.font != prev.font and prev.font == body_font)
     )
     if not opens:
         return False
@@ -128,7 +136,7 @@ def _long_line_width(texts: list[str]) -> float:
     return max(60.0, float(lengths[int(len(lengths) * 0.9)]))
 
 
-def _body_font(lines) -> str:  # noqa: ANN001
+def _body_font(lines) -> str:
     fonts = [ln.font for ln in lines if len(ln.text) > 50]
     return statistics.mode(fonts) if fonts else ""
 

@@ -7,12 +7,13 @@ be found, else pypdf's page label). Bad input raises a ``SourceError`` subclass 
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.errors import CorruptPdfError, EncryptedPdfError, NoTextLayerError, NotAPdfError
+from corpus.errors import CorruptPdfError, EncryptedPdfError, NotAPdfError, NoTextLayerError
 from corpus.records import Line, Page
 
 GAP_FACTOR = 1.45  # a line spacing this much above the page's usual spacing is a paragraph gap
@@ -42,7 +43,7 @@ def read_pdf(path: Path, doc_id: str) -> tuple[list[Page], dict[str, str]]:
     return pages, _metadata(reader)
 
 
-def _open(path: Path):  # noqa: ANN202 - pypdf's reader type is imported lazily
+def _open(path: Path):
     import pypdf
     from pypdf.errors import PdfReadError
 
@@ -50,7 +51,10 @@ def _open(path: Path):  # noqa: ANN202 - pypdf's reader type is imported lazily
     if not head.strip():
         raise CorruptPdfError(str(path), "the file is empty (0 bytes); copy the PDF again or remove it.")
     if b"%PDF-" not in head:
-        raise NotAPdfError(str(path), "this is not a PDF file (no %PDF header); export the document as PDF or remove it from the corpus folder.")
+        raise NotAPdfError(
+            str(path),
+            "this is not a PDF file (no %PDF header); export the document as PDF or remove it from the corpus folder.",
+        )
     try:
         reader = pypdf.PdfReader(str(path))
         if reader.is_encrypted and not _try_empty_password(reader):
@@ -58,25 +62,27 @@ def _open(path: Path):  # noqa: ANN202 - pypdf's reader type is imported lazily
         if len(reader.pages) == 0:
             raise CorruptPdfError(str(path), "the PDF has no pages; download or export it again.")
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
-        raise CorruptPdfError(str(path), f"the PDF is damaged or truncated ({exc}); download it again or repair it (e.g. print to PDF).") from exc
+        raise CorruptPdfError(
+            str(path), f"the PDF is damaged or truncated ({exc}); download it again or repair it (e.g. print to PDF)."
+        ) from exc
     return reader
 
 
-def _try_empty_password(reader) -> bool:  # noqa: ANN001
+def _try_empty_password(reader) -> bool:
     try:
         return bool(reader.decrypt(""))
     except Exception:  # noqa: BLE001 - any decrypt failure means: still encrypted
         return False
 
 
-def _pypdf_labels(reader) -> list[str]:  # noqa: ANN001
+def _pypdf_labels(reader) -> list[str]:
     try:
         return list(reader.page_labels)
     except Exception:  # noqa: BLE001 - a broken label tree falls back to the PDF index
         return [str(i + 1) for i in range(len(reader.pages))]
 
 
-def _metadata(reader) -> dict[str, str]:  # noqa: ANN001
+def _metadata(reader) -> dict[str, str]:
     try:
         meta = reader.metadata or {}
         return {k.strip("/").lower(): str(v) for k, v in meta.items() if isinstance(v, str)}
@@ -84,17 +90,17 @@ def _metadata(reader) -> dict[str, str]:  # noqa: ANN001
         return {}
 
 
-def _page_lines(page, path: Path) -> list[Line]:  # noqa: ANN001
+def _page_lines(page, path: Path) -> list[Line]:
     fragments: list[_Fragment] = []
 
-    def visit(text: str, cm, tm, font_dict, font_size) -> None:  # noqa: ANN001
+    def visit(text: str, cm, tm, font_dict, font_size) -> None:
         scale = abs(tm[3] * cm[3]) or 1.0
         font = (font_dict or {}).get("/BaseFont", "") if hasattr(font_dict, "get") else ""
         fragments.append(_Fragment(text, cm[5] + tm[5] * cm[3], tm[4], str(font), font_size * scale))
 
     try:
         page.extract_text(visitor_text=visit)
-    except Exception as exc:  # noqa: BLE001 - pypdf raises many types on damaged content
+    except Exception as exc:
         raise CorruptPdfError(str(path), f"a page could not be read ({exc}).") from exc
     return _mark_gaps(_join_lines(fragments))
 
@@ -119,7 +125,7 @@ def _join_lines(fragments: list[_Fragment]) -> list[tuple[str, _Fragment]]:
 
 
 def _mark_gaps(raw: list[tuple[str, _Fragment]]) -> list[Line]:
-    steps = [a[1].y - b[1].y for a, b in zip(raw, raw[1:]) if a[1].y - b[1].y > 0.5]
+    steps = [a[1].y - b[1].y for a, b in itertools.pairwise(raw) if a[1].y - b[1].y > 0.5]
     usual = statistics.median(steps) if steps else 0.0
     lines = []
     for i, (text, frag) in enumerate(raw):

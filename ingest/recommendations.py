@@ -175,12 +175,17 @@ def _theme_headings(outline: Outline, themes: list[tuple[int, str, str]], end: i
     for k, (start, _, _) in enumerate(themes):
         for i in range(start + 1, bounds[k + 1]):
             line = outline.lines[i]
-            if line.heading and not line.text.isupper() and not rules.BEST_PRACTICE.match(line.text) and not line.speaker:
+            if (
+                line.heading
+                and not line.text.isupper()
+                and not rules.BEST_PRACTICE.match(line.text)
+                and not line.speaker
+            ):
                 result.append((i, k))
     return result
 
 
-def _assemble_table(outline, items, candidates, pairs, themes, end) -> list[Found]:  # noqa: ANN001
+def _assemble_table(outline, items, candidates, pairs, themes, end) -> list[Found]:
     matched_item = {i: j for i, j in pairs}
     matched_heading = {j for _, j in pairs}
     heading_of = dict(pairs)
@@ -198,7 +203,7 @@ def _assemble_table(outline, items, candidates, pairs, themes, end) -> list[Foun
     return _records_from_alignment(outline, items, candidates, heading_of, themes, end)
 
 
-def _records_from_alignment(outline, items, candidates, heading_of, themes, end) -> list[Found]:  # noqa: ANN001
+def _records_from_alignment(outline, items, candidates, heading_of, themes, end) -> list[Found]:
     starts = sorted((candidates[j][0], i) for i, j in heading_of.items())
     theme_starts = [t[0] for t in themes]
     found: list[Found] = []
@@ -221,11 +226,7 @@ def _records_from_alignment(outline, items, candidates, heading_of, themes, end)
 
 def _points(outline: Outline, candidates: list[tuple[int, int]], start: int, stop: int) -> list[str]:
     """Sub-headings inside a recommendation (e.g. the four points under "Zet de mens centraal")."""
-    return [
-        outline.lines[i].text
-        for i, _ in candidates
-        if start < i < stop and is_title_like(outline.lines[i].text)
-    ]
+    return [outline.lines[i].text for i, _ in candidates if start < i < stop and is_title_like(outline.lines[i].text)]
 
 
 # --- pattern 2: main recommendations with numbered sub-recommendations ------------------------
@@ -233,7 +234,9 @@ def _points(outline: Outline, candidates: list[tuple[int, int]], start: int, sto
 
 def find_main_recommendations(outline: Outline) -> list[Found]:
     lines = outline.lines
-    mains = [(i, m) for i, line in enumerate(lines) if line.heading and (m := rules.MAIN_RECOMMENDATION.match(line.text))]
+    mains = [
+        (i, m) for i, line in enumerate(lines) if line.heading and (m := rules.MAIN_RECOMMENDATION.match(line.text))
+    ]
     if not mains:
         return []
     found: list[Found] = []

@@ -17,6 +17,8 @@ def render_report(report: BuildReport) -> str:
     if report.unchanged:
         summary = f"Index {report.version} is up to date: nothing changed, 0 embeddings computed."
     else:
-        summary = (f"Index {report.version}: {report.embedded} embeddings computed, {report.reused} reused, "
-                   f"{report.seconds:.1f} s.")
-    return "\n".join(lines + ["", summary])
+        summary = (
+            f"Index {report.version}: {report.embedded} embeddings computed, {report.reused} reused, "
+            f"{report.seconds:.1f} s."
+        )
+    return "\n".join([*lines, "", summary])

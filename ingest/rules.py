@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import re
 
-CHAPTER = re.compile(r"^(?:Hoofdstuk\s+\d+\s*\||Bijlagen?\b(?!.*\s\d+$)|Samenvatting$|\d{1,2}\s+[A-Z][a-z][^,]*[^.,\d]$)")
+CHAPTER = re.compile(
+    r"^(?:Hoofdstuk\s+\d+\s*\||Bijlagen?\b(?!.*\s\d+$)|Samenvatting$|\d{1,2}\s+[A-Z][a-z][^,]*[^.,\d]$)"
+)
 ADVICE_CHAPTER = re.compile(r"\b(?:Advies|Aanbevelingen)\b")
 ANNEX = re.compile(r"^(?:Verslag|Bijlage|Bijlagen)\b")
 SUMMARY_TABLE_HEADER = re.compile(r"^Onderwerp\s+Aanbevelingen\s*$")
@@ -31,6 +33,37 @@ EXAMPLE_HINT = re.compile(r"\bis een voorbeeld van\b")
 SKIP_SECTIONS = re.compile(r"^(?:Inhoud|Inhoudsopgave|Geraadpleegde literatuur|Literatuur|Literatuurlijst)\s*$")
 
 STOPWORDS = frozenset(
-    "de het een en van in op te voor met aan bij om als dat die er is zijn wordt worden of ook "
-    "naar door uit over tot zo je we".split()
+    [
+        "de",
+        "het",
+        "een",
+        "en",
+        "van",
+        "in",
+        "op",
+        "te",
+        "voor",
+        "met",
+        "aan",
+        "bij",
+        "om",
+        "als",
+        "dat",
+        "die",
+        "er",
+        "is",
+        "zijn",
+        "wordt",
+        "worden",
+        "of",
+        "ook",
+        "naar",
+        "door",
+        "uit",
+        "over",
+        "tot",
+        "zo",
+        "je",
+        "we",
+    ]
 )

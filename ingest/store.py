@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from corpus.errors import IndexError_, IndexMissingError, StoreUnavailableError
+from corpus.errors import IndexMissingError, IndexUnusableError, StoreUnavailableError
 from corpus.records import (
     BestPractice,
     Catalogue,
@@ -127,7 +127,7 @@ def chroma_client(settings: IndexSettings) -> Any:
             client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
             client.heartbeat()
             return client
-        except Exception as exc:  # noqa: BLE001 - chromadb raises several types on connect
+        except Exception as exc:
             raise StoreUnavailableError(f"{settings.chroma_host}:{settings.chroma_port}", str(exc)) from exc
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.data_dir / "chroma"), settings=chroma_settings)
@@ -152,8 +152,8 @@ def open_collection(client: Any, manifest: dict[str, Any], where: str) -> Any:
     name = manifest.get("collection", "")
     try:
         return client.get_collection(name, embedding_function=None)
-    except Exception as exc:  # noqa: BLE001 - chromadb raises NotFoundError or ValueError by version
-        raise IndexError_(
+    except Exception as exc:
+        raise IndexUnusableError(
             f"The index at {where!r} has no vector collection {name!r} in Chroma. "
             "Rebuild it with: python -m ingest build --rebuild"
         ) from exc
