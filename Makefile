@@ -23,11 +23,9 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(OFFLINE) $(PY) -m ingest build
 
+# The chat page on http://127.0.0.1:7860 (ADVIESWIJZER_APP__HOST / __PORT to change); Ctrl-C stops it.
 run: build
-	@echo
-	@echo "Index ready. Ask a question:   $(PY) -m assistant ask \"Waar kan ik terecht als ik niet weet bij welke instantie ik moet zijn?\""
-	@echo "Browse the recommendations:  $(PY) -m ingest catalogue"
-	@echo "(The chat page, python app.py, arrives with the app issue.)"
+	$(OFFLINE) $(PY) app.py
 
 test: $(STAMP)
 	$(OFFLINE) $(PY) -m pytest

@@ -25,12 +25,13 @@ from corpus.settings import PROJECT_ROOT, Settings, apply_offline_env, get_setti
 apply_offline_env()  # before gradio is imported: no analytics, no model hub
 
 import gradio as gr  # noqa: E402
+from pydantic import ValidationError  # noqa: E402
 
 from assistant import browse, docx_export, policy_note, render  # noqa: E402
 from assistant.assistant import Assistant  # noqa: E402
 from assistant.feedback import append_feedback, feedback_for  # noqa: E402
 from assistant.records import Answer, Filters, Persona  # noqa: E402
-from corpus.errors import AdvieswijzerError  # noqa: E402
+from corpus.errors import AdvieswijzerError, BuildError  # noqa: E402
 
 STATIC = PROJECT_ROOT / "assistant" / "static"
 PERSONAS = [("Ondernemer", Persona.ONDERNEMER.value), ("Beleidsmedewerker", Persona.BELEIDSMEDEWERKER.value)]
@@ -41,9 +42,9 @@ Messages = list[dict[str, Any]]
 class Page:
     """The handlers of the page, around one warm ``Assistant``."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, assistant: Assistant | None = None) -> None:
         self.settings = settings
-        self.assistant = Assistant(settings)
+        self.assistant = assistant or Assistant(settings)
         self.catalogue = self.assistant.index.catalogue
         self.by_page = render.chunks_by_page(self.assistant.index.chunks)
         self.exports = Path(tempfile.mkdtemp(prefix="advieswijzer-notities-"))
@@ -57,10 +58,12 @@ class Page:
 
     # --- Chat --------------------------------------------------------------------------------
 
-    def respond(self, question: str, history: Messages, persona: str, doc_ids: list[str],
-                answers: dict[int, Answer]) -> Iterator[tuple[Any, ...]]:
+    def respond(
+        self, question: str, history: Messages, persona: str, doc_ids: list[str], answers: dict[int, Answer]
+    ) -> Iterator[tuple[Any, ...]]:
         """Ask, then stream the answer line by line; the sources panel fills in at the end."""
         history = list(history or [])
+        answers = {i: a for i, a in answers.items() if i < len(history)}  # only messages still shown
         if question.strip():
             history.append({"role": "user", "content": render.question_markdown(question)})
         try:
@@ -74,7 +77,7 @@ class Page:
         for line in render.answer_markdown(answer).splitlines(keepends=True):
             shown += line
             history[-1] = {"role": "assistant", "content": shown}
-            yield history, "", gr.skip(), answers
+            yield [*history], "", gr.skip(), answers
             time.sleep(self.settings.app.stream_delay_s)
         answers = {**answers, len(history) - 1: answer}
         yield history, "", render.sources_html(answer, self.catalogue, self.by_page), answers
@@ -96,7 +99,9 @@ class Page:
 
     def filter_catalogue(self, query: str, doc_id: str) -> tuple[str, Any]:
         found = browse.search(self.catalogue, query or "", doc_id or None)
-        return browse.overview_html(self.catalogue, found), gr.update(choices=browse.choices(found, self.catalogue), value=None)
+        return browse.overview_html(self.catalogue, found), gr.update(
+            choices=browse.choices(found, self.catalogue), value=None
+        )
 
     def show_recommendation(self, rec_id: str | None) -> str:
         return browse.detail_html(self.catalogue, rec_id)
@@ -136,7 +141,9 @@ class Page:
             return gr.DownloadButton(value=None, visible=False), gr.DownloadButton(value=None, visible=False)
         title = next((ln.lstrip("# ") for ln in markdown.splitlines() if ln.startswith("# ")), "beleidsnotitie")
         files = docx_export.export(markdown, Path(tempfile.mkdtemp(dir=self.exports)), title)
-        return gr.DownloadButton(value=str(files.docx), visible=True), gr.DownloadButton(value=str(files.markdown), visible=True)
+        return gr.DownloadButton(value=str(files.docx), visible=True), gr.DownloadButton(
+            value=str(files.markdown), visible=True
+        )
 
 
 def build_page(page: Page) -> gr.Blocks:
@@ -155,30 +162,49 @@ def _chat_tab(page: Page) -> dict[str, Any]:
     with gr.Tab("Chat", id="chat"):
         with gr.Row():
             with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Gesprek", elem_id="chat", height=520, layout="panel",
-                                     placeholder=render.text("chat_placeholder"), feedback_options=("Like", "Dislike"),
-                                     latex_delimiters=[], buttons=["copy"])
-                question = gr.Textbox(label=render.text("question_label"), elem_id="vraag", lines=2,
-                                      placeholder=render.text("question_placeholder"),
-                                      info=render.text("question_info", limit=limit))
+                chatbot = gr.Chatbot(
+                    label="Gesprek",
+                    elem_id="chat",
+                    height=600,
+                    layout="panel",
+                    placeholder=render.text("chat_placeholder"),
+                    feedback_options=("Like", "Dislike"),
+                    latex_delimiters=[],
+                    buttons=["copy"],
+                )
+                question = gr.Textbox(
+                    label=render.text("question_label"),
+                    elem_id="vraag",
+                    lines=2,
+                    placeholder=render.text("question_placeholder"),
+                    max_lines=8,
+                    info=render.text("question_info", limit=limit),
+                )
                 with gr.Row():
                     send = gr.Button("Vraag", variant="primary", elem_id="verstuur")
                     clear = gr.ClearButton([chatbot, question], value="Nieuw gesprek")
                 gr.Examples(examples=[[q] for q in render.examples()], inputs=[question], label="Voorbeeldvragen")
             with gr.Column(scale=2):
                 persona = gr.Radio(PERSONAS, value=page.settings.answer.persona, label="Ik ben", elem_id="persona")
-                documents = gr.CheckboxGroup(page.document_choices(), label="Alleen in deze adviezen (leeg: alle)",
-                                             elem_id="documentfilter")
+                documents = gr.CheckboxGroup(
+                    page.document_choices(), label="Alleen in deze adviezen (leeg: alle)", elem_id="documentfilter"
+                )
                 gr.Markdown("### Bronnen")
                 sources = gr.HTML(render.empty_sources_html(render.text("sources_placeholder")), elem_id="bronnen")
         answers = gr.State({})
-        ask = {"fn": page.respond, "inputs": [question, chatbot, persona, documents, answers],
-               "outputs": [chatbot, question, sources, answers], "show_progress": "minimal"}
+        ask = {
+            "fn": page.respond,
+            "inputs": [question, chatbot, persona, documents, answers],
+            "outputs": [chatbot, question, sources, answers],
+            "show_progress": "minimal",
+        }
         send.click(**ask)
         question.submit(**ask)
         chatbot.like(page.rate, inputs=[answers], outputs=None)
-        clear.click(lambda: ({}, render.empty_sources_html(render.text("sources_placeholder"))),
-                    outputs=[answers, sources])
+        for cleared in (clear.click, chatbot.clear):
+            cleared(
+                lambda: ({}, render.empty_sources_html(render.text("sources_placeholder"))), outputs=[answers, sources]
+            )
     return ask
 
 
@@ -193,7 +219,12 @@ def _catalogue_tab(page: Page, tabs: gr.Tabs, ask: dict[str, Any]) -> None:
             with gr.Column(scale=1):
                 listing = gr.HTML(browse.overview_html(page.catalogue, everything), elem_id="catalogus")
             with gr.Column(scale=1):
-                chosen = gr.Dropdown(browse.choices(everything, page.catalogue), value=None, label="Aanbeveling", elem_id="kies-aanbeveling")
+                chosen = gr.Dropdown(
+                    browse.choices(everything, page.catalogue),
+                    value=None,
+                    label="Aanbeveling",
+                    elem_id="kies-aanbeveling",
+                )
                 detail = gr.HTML(browse.detail_html(page.catalogue, None), elem_id="aanbeveling")
                 ask_button = gr.Button("Vraag hierover", elem_id="vraag-hierover")
     for trigger in (search.change, document.change):
@@ -207,15 +238,20 @@ def _note_tab(page: Page) -> None:
     with gr.Tab("Beleidsnotitie", id="beleidsnotitie"):
         gr.Markdown(render.text("note_intro"))
         with gr.Row():
-            topic = gr.Textbox(label="Onderwerp", elem_id="onderwerp", scale=3,
-                               placeholder="Bijvoorbeeld: ondersteuning van het mkb bij de inzet van AI")
+            topic = gr.Textbox(
+                label="Onderwerp",
+                elem_id="onderwerp",
+                scale=3,
+                placeholder="Bijvoorbeeld: ondersteuning van het mkb bij de inzet van AI",
+            )
             documents = gr.CheckboxGroup(page.document_choices(), label="Alleen in deze adviezen (leeg: alle)", scale=2)
         find = gr.Button("Zoek aanbevelingen", elem_id="zoek-notitie")
         status = gr.Markdown(elem_id="notitie-melding", elem_classes=["melding"])
         picked = gr.CheckboxGroup([], label="Te gebruiken aanbevelingen", elem_id="notitie-aanbevelingen")
         make = gr.Button("Maak concept", variant="primary", elem_id="maak-concept")
-        draft = gr.Textbox(label="Concept (bewerkbaar, Markdown)", lines=22, max_lines=60, elem_id="concept",
-                           buttons=["copy"])
+        draft = gr.Textbox(
+            label="Concept (bewerkbaar, Markdown)", lines=22, max_lines=60, elem_id="concept", buttons=["copy"]
+        )
         with gr.Row():
             as_docx = gr.DownloadButton("Download DOCX", visible=False, elem_id="download-docx")
             as_markdown = gr.DownloadButton("Download Markdown", visible=False, elem_id="download-md")
@@ -237,29 +273,57 @@ def ensure_index(settings: Settings) -> None:
     print("Nog geen index gevonden: de index wordt eerst opgebouwd (eenmalig, ruim een minuut).", flush=True)
     report = build(settings, Progress.for_terminal())
     if store.current_version(settings.index) is None:
-        raise SystemExit(f"Fout: er kon geen index worden gebouwd uit {[str(f) for f in settings.corpus.folders]}.")
+        folders = [str(f) for f in settings.corpus.folders]
+        raise BuildError(f"Er kon geen index worden gebouwd uit {folders!r}. Zet de PDF's in een van deze mappen.")
     print(f"Index klaar in {report.seconds:.0f} s.", flush=True)
 
 
+def serve(page: Page) -> None:
+    """Launch on the configured host and port; serve only the corpus PDFs; block until Ctrl-C."""
+    app = page.settings.app
+    theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+    demo = build_page(page).queue(default_concurrency_limit=1)
+    demo.launch(
+        server_name=app.host,
+        server_port=app.port,
+        auth=app.auth,
+        allowed_paths=page.pdf_paths(),
+        prevent_thread_lock=True,
+        quiet=True,
+        footer_links=[],
+        run_history=False,
+        enable_monitoring=False,
+        mcp_server=False,
+        ssr_mode=False,
+        theme=theme,
+        css_paths=[STATIC / "app.css"],
+        head=f"<script>{(STATIC / 'app.js').read_text(encoding='utf-8')}</script>",
+    )
+    url = f"http://{app.host}:{app.port}"
+    print(f"SER Advieswijzer klaar op {url} (opgestart in {time.perf_counter() - STARTED:.1f} s)", flush=True)
+    demo.block_thread()
+
+
 def main() -> int:
-    settings = get_settings()
-    ensure_index(settings)
     try:
+        settings = get_settings()
+    except ValidationError as exc:
+        print(f"Fout in de instellingen (ADVIESWIJZER_*):\n{exc}", file=sys.stderr)
+        return 2
+    try:
+        ensure_index(settings)
         page = Page(settings)
+        serve(page)
     except AdvieswijzerError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 1
-    demo = build_page(page).queue(default_concurrency_limit=1)
-    theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
-    demo.launch(
-        server_name=settings.app.host, server_port=settings.app.port, auth=settings.app.auth,
-        allowed_paths=page.pdf_paths(), prevent_thread_lock=True, quiet=True, footer_links=[],
-        run_history=False, enable_monitoring=False, mcp_server=False, ssr_mode=False, theme=theme,
-        css_paths=[STATIC / "app.css"], head=f"<script>{(STATIC / 'app.js').read_text(encoding='utf-8')}</script>",
-    )
-    url = f"http://{settings.app.host}:{settings.app.port}"
-    print(f"SER Advieswijzer klaar op {url} (opgestart in {time.perf_counter() - STARTED:.1f} s)", flush=True)
-    demo.block_thread()
+    except OSError as exc:  # the port is taken, or the host cannot be bound
+        where = f"{settings.app.host}:{settings.app.port}"
+        print(
+            f"Fout: kan niet starten op {where}; kies een andere poort met ADVIESWIJZER_APP__PORT.\n({exc})",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

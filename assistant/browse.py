@@ -31,7 +31,9 @@ def search(catalogue: Catalogue, query: str, doc_id: str | None = None) -> list[
 def choices(recommendations: Sequence[Recommendation], catalogue: Catalogue) -> list[tuple[str, str]]:
     """(label, rec_id) pairs for a selection list: short document name, number, title, printed pages."""
     names = {d.doc_id: short_title(d) for d in catalogue.documents}
-    return [(f"{names.get(r.doc_id, r.doc_id)} · {r.number} {r.title} ({_pages(r)})", r.rec_id) for r in recommendations]
+    return [
+        (f"{names.get(r.doc_id, r.doc_id)} · {r.number} {r.title} ({_pages(r)})", r.rec_id) for r in recommendations
+    ]
 
 
 def overview_html(catalogue: Catalogue, recommendations: Sequence[Recommendation]) -> str:
@@ -79,8 +81,9 @@ def short_title(document: Document) -> str:
     return document.title.split(":")[0].strip() or document.doc_id
 
 
-def _themes_html(catalogue: Catalogue, doc: Document, recs: list[Recommendation],
-                 practices: dict[str, BestPractice]) -> list[str]:
+def _themes_html(
+    catalogue: Catalogue, doc: Document, recs: list[Recommendation], practices: dict[str, BestPractice]
+) -> list[str]:
     e = html.escape
     titles = dict(catalogue.themes.get(doc.doc_id, ()))
     parts = []
@@ -88,19 +91,26 @@ def _themes_html(catalogue: Catalogue, doc: Document, recs: list[Recommendation]
         parts.append(f"<h4>{e(theme)}. {e(titles.get(theme, ''))}</h4><ul>")
         for rec in (r for r in recs if r.theme_number == theme):
             items = "".join(
-                f"<li class=\"praktijk\">voorbeeld: {e(practices[b].name)} (p. {e(practices[b].page_label)})</li>"
-                for b in rec.best_practices if b in practices
+                f'<li class="praktijk">voorbeeld: {e(practices[b].name)} (p. {e(practices[b].page_label)})</li>'
+                for b in rec.best_practices
+                if b in practices
             )
             nested = f"<ul>{items}</ul>" if items else ""
-            parts.append(f"<li><strong>{e(rec.number)}</strong> {e(rec.title)} <span>({e(_pages(rec))})</span>{nested}</li>")
+            parts.append(
+                f"<li><strong>{e(rec.number)}</strong> {e(rec.title)} <span>({e(_pages(rec))})</span>{nested}</li>"
+            )
         parts.append("</ul>")
     return parts
 
 
 def _practice_html(doc: Document, bp: BestPractice) -> str:
     e = html.escape
-    link = f'<a href="{e(pdf_url(doc.path, bp.page))}" target="_blank" rel="noopener noreferrer">p. {e(bp.page_label)}</a>'
-    return f'<div class="praktijk"><h4>Voorbeeld uit de praktijk: {e(bp.name)} ({link})</h4>{_paragraphs(bp.text)}</div>'
+    link = (
+        f'<a href="{e(pdf_url(doc.path, bp.page))}" target="_blank" rel="noopener noreferrer">p. {e(bp.page_label)}</a>'
+    )
+    return (
+        f'<div class="praktijk"><h4>Voorbeeld uit de praktijk: {e(bp.name)} ({link})</h4>{_paragraphs(bp.text)}</div>'
+    )
 
 
 def _paragraphs(text: str) -> str:

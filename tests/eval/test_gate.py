@@ -23,7 +23,7 @@ class RandomRetriever:
         self.real = real
         self.rng = random.Random(seed)
 
-    def retrieve(self, query, filters=None, top=10):  # noqa: ANN001
+    def retrieve(self, query, filters=None, top=10):
         truth = self.real.retrieve(query) if filters is None else self.real.retrieve(query, filters)
         chunks = self.rng.sample(self.real.index.chunks, top)
         passages = tuple(Passage(n, c, 0.0) for n, c in enumerate(chunks, start=1))

@@ -15,8 +15,8 @@ from corpus.errors import (
     BuildError,
     CorruptPdfError,
     EncryptedPdfError,
-    NoTextLayerError,
     NotAPdfError,
+    NoTextLayerError,
     SourceError,
 )
 from corpus.settings import PROJECT_ROOT, IndexSettings, Settings
@@ -50,8 +50,15 @@ def _write(pdfs: Any, kind: str, folder: Path) -> Path:
 
 
 def _run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ingest", "build", *args], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=CLI_TIMEOUT_S, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "ingest", "build", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT_S,
+        check=False,
+    )
 
 
 # --- read_pdf, one error class per kind of bad file -----------------------------------------------

@@ -80,7 +80,7 @@ def _handler(server: PdfServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(b" ")
                 self.wfile.flush()
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     return Handler
@@ -229,9 +229,7 @@ def test_file_present_by_name_is_not_downloaded_again(server, opener, tmp_path):
     second.mkdir()
     (second / "good.pdf").write_bytes(b"%PDF-1.4 an older copy")
 
-    [result] = fetch(
-        [make_source("good", server.url("/good.pdf"), GOOD_SHA)], [first, second], opener
-    )
+    [result] = fetch([make_source("good", server.url("/good.pdf"), GOOD_SHA)], [first, second], opener)
 
     assert result.status == "present"
     assert result.path == second / "good.pdf"
@@ -265,10 +263,7 @@ def test_describe_error_explains_a_dns_failure():
 
     message = describe_error(exc, "https://www.ser.nl/x.pdf", 10.0)
 
-    assert (
-        message
-        == "DNS lookup of 'www.ser.nl' failed (Name or service not known); is this machine online?"
-    )
+    assert message == "DNS lookup of 'www.ser.nl' failed (Name or service not known); is this machine online?"
 
 
 def test_render_results_is_a_table_of_file_status_and_message():
@@ -307,9 +302,7 @@ def _settings(tmp_path: Path, base: str) -> Settings:
         'file = "hand.pdf"\ndirect = false\n',
         encoding="utf-8",
     )
-    corpus = CorpusSettings(
-        folders=(tmp_path / "files",), manifest=manifest, fetch_timeout_s=TIMEOUT_S
-    )
+    corpus = CorpusSettings(folders=(tmp_path / "files",), manifest=manifest, fetch_timeout_s=TIMEOUT_S)
     return Settings(corpus=corpus)
 
 

@@ -228,5 +228,7 @@ def test_manifest_title_change_reaches_the_index(
 
 
 def _source_toml(title: str) -> str:
-    return (f'[[source]]\nid = "bekend-advies"\ntitle = "{title}"\npublisher = "SER Test"\n'
-            'url = "https://example.invalid/bekend.pdf"\nfile = "bekend.pdf"\n')
+    return (
+        f'[[source]]\nid = "bekend-advies"\ntitle = "{title}"\npublisher = "SER Test"\n'
+        'url = "https://example.invalid/bekend.pdf"\nfile = "bekend.pdf"\n'
+    )

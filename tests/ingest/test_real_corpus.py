@@ -180,8 +180,14 @@ def test_chunk_metadata_and_sizes(docs):
     assert rec_chunk.kind is ChunkKind.RECOMMENDATION
     assert rec_chunk.theme == "Ondersteun het mkb bij de adaptatie en implementatie"
     kinds = {c.kind for d in docs.values() for c in d.chunks}
-    assert {ChunkKind.RECOMMENDATION, ChunkKind.BEST_PRACTICE, ChunkKind.QUOTE, ChunkKind.FOOTNOTE,
-            ChunkKind.SUMMARY, ChunkKind.BACKGROUND} <= kinds
+    assert {
+        ChunkKind.RECOMMENDATION,
+        ChunkKind.BEST_PRACTICE,
+        ChunkKind.QUOTE,
+        ChunkKind.FOOTNOTE,
+        ChunkKind.SUMMARY,
+        ChunkKind.BACKGROUND,
+    } <= kinds
 
 
 def test_no_chunk_spans_two_recommendations(docs):

@@ -33,7 +33,7 @@ def _heartbeat(port: int) -> bool:
     try:
         client = chromadb.HttpClient(host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False))
         client.heartbeat()
-    except Exception:  # not up yet
+    except Exception:  # noqa: BLE001 - any failure means: not up yet
         return False
     return True
 
@@ -151,8 +151,15 @@ def test_cli_with_unreachable_server_exits_nonzero_naming_it(
 ) -> None:
     pdfs.doc(corpus_dir / "a.pdf", "a")
     env = cli_env(corpus_dir, manifest_file, tmp_path / "data", CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(free_port))
-    result = subprocess.run([sys.executable, "-m", "ingest", "build", "--quiet"], cwd=PROJECT_ROOT, env=env,
-                            capture_output=True, text=True, timeout=CLI_TIMEOUT_S, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "ingest", "build", "--quiet"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT_S,
+        check=False,
+    )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert f"127.0.0.1:{free_port}" in result.stderr
