@@ -32,9 +32,18 @@ class Assistant:
         self.embedder = embedder or make_embedder(self.settings.ingest)
         self.index: Index = open_index(self.settings.index, self.embedder.name, client)
         self.retriever = HybridRetriever(self.index, self.embedder, RetrievalMode(self.settings.retrieval.mode))
-        self.composer = composer or ExtractiveComposer(self.index.chunks)
+        self.composer = composer or self._default_composer()
         self.abstention = AbstentionRule.load(self.settings.answer.thresholds)
         self._warm_up()
+
+    def _default_composer(self) -> Composer:
+        """Extractive; with ``llm.enabled`` a language model whose answers fall back to the extractive one."""
+        extractive = ExtractiveComposer(self.index.chunks)
+        if not self.settings.llm.enabled:
+            return extractive
+        from assistant.llm import LLMComposer  # the OpenAI client is imported only when a model is used
+
+        return LLMComposer(self.settings.llm, self.embedder, extractive)
 
     def _warm_up(self) -> None:
         """Build the lazy lookups and touch every retriever once, so the first user waits no longer."""
@@ -52,7 +61,8 @@ class Assistant:
             text, citations, abstained = phrase(query.language, "abstain"), (), True
         else:
             composed = self.composer.compose(query, persona, retrieval, self.index.catalogue)
-            text, citations, abstained = composed.text, composed.citations, False
+            text, citations = composed.text, composed.citations
+            abstained = text == phrase(query.language, "abstain")  # a language model may abstain
         done = time.perf_counter()
         timings = {
             "retrieve": round((retrieved - started) * 1000, 2),

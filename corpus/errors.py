@@ -5,6 +5,7 @@ UI can turn it into friendly text in one place::
 
     AdvieswijzerError
     ├── ConfigError            settings or a manifest file are wrong
+    │   └── PromptError            a prompt file is missing or its placeholders do not match
     ├── SourceError            a source document cannot be used (per file; the build goes on)
     │   ├── NotAPdfError           the file is not a PDF
     │   ├── CorruptPdfError        truncated or damaged PDF, or a PDF with 0 pages
@@ -19,7 +20,8 @@ UI can turn it into friendly text in one place::
     │   ├── EmptyQuestionError     empty or blank
     │   └── QuestionTooLongError   over the length limit
     ├── StoreUnavailableError  the vector store (Chroma server) cannot be reached
-    └── FeedbackError          a rating from the chat page could not be saved
+    ├── FeedbackError          a rating from the chat page could not be saved
+    └── LLMError               the language model gave no usable answer (the extractive one is used)
 
 Messages name the item with ``!r`` and say what to do next.
 """
@@ -120,3 +122,11 @@ class FeedbackError(AdvieswijzerError):
             f"De beoordeling kon niet worden opgeslagen in {path!r} ({detail}). "
             "Controleer of de map bestaat en schrijfbaar is (instelling ADVIESWIJZER_APP__FEEDBACK_FILE)."
         )
+
+
+class PromptError(ConfigError):
+    """A prompt file under ``prompts/`` is missing, or its placeholders differ from the values given."""
+
+
+class LLMError(AdvieswijzerError):
+    """The language model timed out, failed or answered with nothing usable; the caller falls back."""

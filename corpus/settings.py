@@ -92,6 +92,25 @@ class AnswerSettings(_Section):
     )
 
 
+class LLMSettings(_Section):
+    enabled: bool = Field(
+        default=False, description="Compose answers with a language model (verified citations; extractive fallback)."
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8080/v1",
+        description="OpenAI-compatible endpoint (llama.cpp server, vLLM, Ollama, …), up to and including /v1.",
+    )
+    model: str = Field(default="local", description="Model name sent to the endpoint.")
+    api_key: SecretStr | None = Field(
+        default=None, description="API key of the endpoint; set it only via the env ADVIESWIJZER_LLM__API_KEY."
+    )
+    chat: bool = Field(default=True, description="Use /chat/completions (True) or the plain /completions endpoint.")
+    timeout_s: float = Field(default=20.0, description="Seconds to wait for the model; then the extractive answer.")
+    max_tokens: int = Field(default=400, description="Longest answer the model may write, in tokens.")
+    temperature: float = Field(default=0.1, description="Sampling temperature (low: stay close to the sources).")
+    sources: int = Field(default=6, description="Top passages given to the model as numbered sources [1..k].")
+
+
 class AppSettings(_Section):
     host: str = Field(
         default="127.0.0.1",
@@ -143,6 +162,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     app: AppSettings = Field(default_factory=AppSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
     chroma_host: str | None = Field(
         default=None,
         validation_alias=AliasChoices("CHROMA_HOST", "chroma_host"),
