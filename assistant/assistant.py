@@ -8,6 +8,7 @@ from typing import Any
 from assistant.abstain import AbstentionRule
 from assistant.compose import Composer, ExtractiveComposer, phrase
 from assistant.index import Index, open_index
+from assistant.llm import LLMComposed, LLMComposer  # the OpenAI client itself is imported only in make_llm
 from assistant.query import understand
 from assistant.records import Answer, Filters, Persona
 from assistant.retrieve import HybridRetriever, RetrievalMode
@@ -41,8 +42,6 @@ class Assistant:
         extractive = ExtractiveComposer(self.index.chunks)
         if not self.settings.llm.enabled:
             return extractive
-        from assistant.llm import LLMComposer  # the OpenAI client is imported only when a model is used
-
         return LLMComposer(self.settings.llm, self.embedder, extractive)
 
     def _warm_up(self) -> None:
@@ -59,17 +58,21 @@ class Assistant:
         retrieved = time.perf_counter()
         if not retrieval.passages or self.abstention.should_abstain(query, retrieval.evidence):
             text, citations, abstained = phrase(query.language, "abstain"), (), True
+            verification = None
         else:
             composed = self.composer.compose(query, persona, retrieval, self.index.catalogue)
             text, citations = composed.text, composed.citations
             abstained = text == phrase(query.language, "abstain")  # a language model may abstain
+            verification = composed.report() if isinstance(composed, LLMComposed) else None
         done = time.perf_counter()
         timings = {
             "retrieve": round((retrieved - started) * 1000, 2),
             "compose": round((done - retrieved) * 1000, 2),
             "total": round((done - started) * 1000, 2),
         }
-        return Answer(question, text, abstained, persona, query.language, citations, retrieval.passages, timings)
+        return Answer(
+            question, text, abstained, persona, query.language, citations, retrieval.passages, timings, verification
+        )
 
     def _validate(self, question: str) -> str:
         cleaned = "".join(ch for ch in question if ch.isprintable() or ch in "\n\t").strip()

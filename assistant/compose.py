@@ -198,20 +198,7 @@ def _cite(citations: list[Citation], chunk: Chunk, quote: str) -> int:
         if c.quote == quote and c.doc_id == chunk.doc_id and c.page == chunk.page:
             return c.n
     n = len(citations) + 1
-    citations.append(
-        Citation(
-            n=n,
-            doc_id=chunk.doc_id,
-            doc_title=chunk.doc_title,
-            page=chunk.page,
-            page_label=chunk.page_label,
-            section=chunk.section,
-            recommendation_id=chunk.recommendation_id,
-            recommendation=chunk.recommendation,
-            best_practice=chunk.best_practice,
-            quote=quote,
-        )
-    )
+    citations.append(Citation.of(n, chunk, quote))
     return n
 
 

@@ -9,6 +9,7 @@ extractive one with a short notice: the model never stands between a user and an
 from __future__ import annotations
 
 import logging
+import threading
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import Any
 
 from assistant.compose import Composed, Composer, _short_title, _sources_block, phrase
 from assistant.query import Query
-from assistant.records import Citation, Passage, Persona
+from assistant.records import AnswerVerification, CheckedClaim, Citation, Passage, Persona
 from assistant.retrieve import Retrieval
 from assistant.verify import Verification, best_quote, verify
 from corpus.errors import LLMError, PromptError
@@ -37,6 +38,18 @@ class LLMComposed(Composed):
 
     verification: Verification | None = None
     notice: str | None = None
+    numbers: dict[int, int] | None = None  # source number given to the model -> citation number in the answer
+
+    def report(self) -> AnswerVerification:
+        """The verification as the answer carries it: citations in the answer's own numbering."""
+        if self.verification is None:
+            return AnswerVerification((), 0, 0, self.notice)
+        numbers = self.numbers or {}
+        sentences = tuple(
+            CheckedClaim(s.text, tuple(numbers[n] for n in s.citations if n in numbers), s.support, str(s.status))
+            for s in self.verification.sentences
+        )
+        return AnswerVerification(sentences, self.verification.repaired, self.verification.dropped, self.notice)
 
 
 def render_prompt(name: str, **values: str) -> str:
@@ -73,6 +86,8 @@ def format_sources(passages: Sequence[Passage], lang: str) -> str:
 
 def make_llm(settings: LLMSettings) -> Any:
     """llama-index's OpenAI-like client: one try, bounded by the timeout."""
+    import openai.resources.chat
+    import openai.resources.completions  # noqa: F401  # imported lazily by the first call, inside its deadline
     from llama_index.llms.openai_like import OpenAILike
 
     key = settings.api_key.get_secret_value() if settings.api_key else NO_KEY
@@ -117,11 +132,28 @@ class LLMComposer:
         return self._fallback(query, persona, retrieval, catalogue, "notice_unsupported", verification)
 
     def complete(self, prompt: str) -> str:
-        """The model's reply to ``prompt``; every failure becomes an ``LLMError``."""
-        try:
-            reply = self.llm.complete(prompt).text
-        except Exception as exc:  # timeout, HTTP status, bad JSON: all mean "fall back" (re-raised as LLMError)
-            raise LLMError(f"{type(exc).__name__}: {str(exc)[:200]}") from exc
+        """The model's reply to ``prompt`` within ``timeout_s`` overall; every failure becomes an ``LLMError``.
+
+        The client's timeout bounds each read, not the whole call (a server that trickles bytes
+        would keep it waiting), so the call runs in a daemon thread that is given up on at the
+        deadline; it ends on its own when the client's read timeout or the reply comes.
+        """
+        outcome: list[Any] = []
+
+        def call() -> None:
+            try:
+                outcome.append(self.llm.complete(prompt).text)
+            except Exception as exc:  # noqa: BLE001  # timeout, HTTP status, bad JSON: re-raised below as LLMError
+                outcome.append(exc)
+
+        worker = threading.Thread(target=call, name="llm-call", daemon=True)
+        worker.start()
+        worker.join(self.settings.timeout_s)
+        if not outcome:
+            raise LLMError(f"no complete answer within {self.settings.timeout_s:g} s")
+        reply = outcome[0]
+        if isinstance(reply, Exception):
+            raise LLMError(f"{type(reply).__name__}: {str(reply)[:200]}") from reply
         if not isinstance(reply, str) or not reply.strip():
             raise LLMError("the model returned an empty answer")
         return reply.strip()
@@ -152,7 +184,7 @@ def _verified_answer(lang: str, verification: Verification, sources: Sequence[Ch
     citations = tuple(_citation(order[n], sources[n - 1], _claims(verification, n)) for n in order)
     body = "\n".join(" ".join(parts) for _, parts in sorted(lines.items()))
     text = "\n\n".join(part for part in (body, _sources_block(lang, list(citations))) if part)
-    return LLMComposed(text, citations, verification)
+    return LLMComposed(text, citations, verification, numbers=order)
 
 
 def _claims(verification: Verification, n: int) -> list[str]:
@@ -160,15 +192,4 @@ def _claims(verification: Verification, n: int) -> list[str]:
 
 
 def _citation(n: int, chunk: Chunk, claims: Sequence[str]) -> Citation:
-    return Citation(
-        n=n,
-        doc_id=chunk.doc_id,
-        doc_title=chunk.doc_title,
-        page=chunk.page,
-        page_label=chunk.page_label,
-        section=chunk.section,
-        recommendation_id=chunk.recommendation_id,
-        recommendation=chunk.recommendation,
-        best_practice=chunk.best_practice,
-        quote=best_quote(chunk, claims),
-    )
+    return Citation.of(n, chunk, best_quote(chunk, claims))

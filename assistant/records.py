@@ -59,6 +59,42 @@ class Citation:
     best_practice: str | None
     quote: str
 
+    @classmethod
+    def of(cls, n: int, chunk: Chunk, quote: str) -> Citation:
+        """Citation ``n`` of ``quote``, an exact substring of ``chunk``'s text."""
+        return cls(
+            n=n,
+            doc_id=chunk.doc_id,
+            doc_title=chunk.doc_title,
+            page=chunk.page,
+            page_label=chunk.page_label,
+            section=chunk.section,
+            recommendation_id=chunk.recommendation_id,
+            recommendation=chunk.recommendation,
+            best_practice=chunk.best_practice,
+            quote=quote,
+        )
+
+
+@dataclass(frozen=True)
+class CheckedClaim:
+    """One sentence of a language model's answer as the citation verifier judged it."""
+
+    text: str  # the sentence without its markers
+    citations: tuple[int, ...]  # the answer's citation numbers (``Citation.n``) backing it; empty when dropped
+    support: float  # support of its best remaining citation, or of the best source when dropped (0..1)
+    status: str  # "kept", "repaired" (a citation removed or replaced) or "dropped" (not in the answer)
+
+
+@dataclass(frozen=True)
+class AnswerVerification:
+    """What the verifier did to a language model's answer; ``notice`` is set when the extractive one was used."""
+
+    sentences: tuple[CheckedClaim, ...]
+    repaired: int
+    dropped: int
+    notice: str | None = None
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -70,3 +106,4 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     passages: tuple[Passage, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
+    verification: AnswerVerification | None = None  # only when a language model was asked

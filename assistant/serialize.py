@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from assistant.records import Answer
+from assistant.records import Answer, AnswerVerification
 
 PASSAGE_TEXT_CHARS = 600  # passages are evidence, not the whole chunk
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "question": answer.question,
         "answer": answer.answer,
         "abstained": answer.abstained,
@@ -32,4 +32,19 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
             for p in answer.passages
         ],
         "timings_ms": answer.timings_ms,
+    }
+    if answer.verification is not None:  # only when a language model was asked: extractive keys stay as they were
+        data["verification"] = _verification(answer.verification)
+    return data
+
+
+def _verification(v: AnswerVerification) -> dict[str, Any]:
+    return {
+        "sentences": [
+            {"text": s.text, "citations": list(s.citations), "support": round(s.support, 4), "status": s.status}
+            for s in v.sentences
+        ],
+        "repaired": v.repaired,
+        "dropped": v.dropped,
+        "notice": v.notice,
     }

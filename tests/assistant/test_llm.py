@@ -20,6 +20,7 @@ from assistant.compose import phrase
 from assistant.llm import LLMComposed, LLMComposer, notices, render_prompt
 from assistant.query import understand
 from assistant.records import Filters, Persona
+from assistant.serialize import answer_to_dict
 from assistant.verify import SUPPORT_THRESHOLD, Status, parse_markers, split_sentences
 from corpus.errors import PromptError
 from corpus.settings import LLMSettings, Settings
@@ -63,6 +64,8 @@ class FakeModel(BaseHTTPRequestHandler):
             return self._send(500, b'{"error": {"message": "boom", "type": "server_error"}}')
         if reply == "<garbage>":
             return self._send(200, b"this is not json")
+        if reply.startswith("<trickle>"):
+            return self._trickle(json.dumps(_payload(reply.removeprefix("<trickle>"), chat)).encode())
         return self._send(200, json.dumps(_payload(reply, chat)).encode())
 
     def _send(self, status: int, data: bytes) -> None:
@@ -71,6 +74,20 @@ class FakeModel(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def _trickle(self, data: bytes) -> None:
+        """A byte at a time, each well within the client's read timeout: only an overall deadline stops it."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        for i in range(len(data)):
+            try:
+                self.wfile.write(data[i : i + 1])
+                self.wfile.flush()
+            except OSError:
+                return  # the client gave up
+            time.sleep(TIMEOUT_S / 5)
 
     def log_message(self, *args: object) -> None:
         pass
@@ -120,6 +137,10 @@ def hangs(prompt: str) -> str:
 
 def fails(prompt: str) -> None:
     return None
+
+
+def trickles(prompt: str) -> str:
+    return f"<trickle>{good(prompt)}"
 
 
 # --- fixtures ----------------------------------------------------------------------------------
@@ -240,7 +261,7 @@ def test_invented_answer_falls_back_to_the_extractive_one(llm_assistant: Any, mo
     assert_extractive_with(llm_assistant, composed, "notice_unsupported")
 
 
-@pytest.mark.parametrize("behaviour", [hangs, fails, lambda p: "<garbage>", lambda p: "   "])
+@pytest.mark.parametrize("behaviour", [hangs, trickles, fails, lambda p: "<garbage>", lambda p: "   "])
 def test_failing_model_gives_the_extractive_answer(llm_assistant: Any, model: Any, behaviour: Behaviour) -> None:
     model(behaviour)
     composed = compose(llm_assistant)
@@ -268,6 +289,34 @@ def test_completions_endpoint(llm_assistant: Any, server: Any, model: Any) -> No
 
 def test_default_assistant_stays_extractive(assistant: Any) -> None:
     assert type(assistant.composer).__name__ == "ExtractiveComposer"
+    answer = assistant.ask(QUESTION)
+    assert answer.verification is None and "verification" not in answer_to_dict(answer)
+
+
+# --- the verification in the JSON contract ------------------------------------------------------
+
+
+def test_json_carries_the_verification(llm_assistant: Any, model: Any) -> None:
+    model(lambda prompt: f"{wrong_passage(prompt)}\n{good(prompt)}\nHet minimumloon is 2000 euro [1].")
+    data = json.loads(json.dumps(answer_to_dict(llm_assistant.ask(QUESTION))))
+    v = data["verification"]
+    assert (v["repaired"], v["dropped"], v["notice"]) == (1, 1, None)
+    repaired, kept, dropped = v["sentences"]
+    assert set(kept) == {"text", "citations", "support", "status"}
+    # citations use the answer's numbering: the repaired sentence (source 2) came first
+    assert repaired["status"] == "repaired" and repaired["citations"] == [1]
+    assert kept["status"] == "kept" and kept["citations"] == [2]
+    assert dropped["status"] == "dropped" and dropped["citations"] == [] and dropped["support"] < SUPPORT_THRESHOLD
+    assert all(s["support"] >= SUPPORT_THRESHOLD for s in (repaired, kept))
+    assert [c["n"] for c in data["citations"]] == [1, 2]
+
+
+@pytest.mark.parametrize(("behaviour", "key"), [(fails, "notice_unavailable"), (inventor, "notice_unsupported")])
+def test_json_carries_the_fallback_notice(llm_assistant: Any, model: Any, behaviour: Behaviour, key: str) -> None:
+    model(behaviour)
+    v = answer_to_dict(llm_assistant.ask(QUESTION))["verification"]
+    assert v["notice"] == notices()["nl"][key]
+    assert v["dropped"] == len(v["sentences"]) == (1 if behaviour is inventor else 0)
 
 
 # --- small parts -------------------------------------------------------------------------------
