@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +139,7 @@ def _ingest_files(files, key, previous, report, settings, progress) -> list[_Doc
     for source_file in progress.iterate(files, "parse"):
         file_report = FileReport(str(source_file.path), source_file.doc_id)
         report.files.append(file_report)
-        reused = old.get((source_file.doc_id, source_file.sha256))
+        reused = _relocated(old.get((source_file.doc_id, source_file.sha256)), source_file)
         try:
             result = reused or ingest_document(source_file, settings)
         except SourceError as exc:
@@ -211,6 +211,14 @@ def _old_results(settings: Settings, previous, key) -> dict[tuple[str, str], _Do
             doc, [c for c in chunks if c.doc_id == doc.doc_id], _subset(catalogue, doc)
         )
     return old
+
+
+def _relocated(result: _DocResult | None, source_file: SourceFile) -> _DocResult | None:
+    """A reused result whose document points at where the same bytes lie now (a corpus folder can move)."""
+    if result is None or result.document.path == str(source_file.path):
+        return result
+    document = replace(result.document, path=str(source_file.path))
+    return _DocResult(document, result.chunks, replace(result.catalogue, documents=(document,)))
 
 
 def _subset(catalogue: Catalogue, doc: Document) -> Catalogue:

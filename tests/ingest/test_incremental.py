@@ -232,3 +232,26 @@ def _source_toml(title: str) -> str:
         f'[[source]]\nid = "bekend-advies"\ntitle = "{title}"\npublisher = "SER Test"\n'
         'url = "https://example.invalid/bekend.pdf"\nfile = "bekend.pdf"\n'
     )
+
+
+def test_moved_corpus_folder_points_the_catalogue_at_the_new_place(
+    pdfs: Any,
+    corpus_dir: Path,
+    settings: Settings,
+    spy: EmbedSpy,
+    tmp_path: Path,
+) -> None:
+    """CI caches the index outside the clone while the clone (and the corpus beside it) moves."""
+    pdfs.doc(corpus_dir / "a.pdf", "a")
+    first = build(settings, QUIET)
+    moved = tmp_path / "elsewhere" / "corpus"
+    shutil.copytree(corpus_dir, moved)
+    shutil.rmtree(corpus_dir)
+    settings = settings.model_copy(update={"corpus": settings.corpus.model_copy(update={"folders": (moved,)})})
+
+    again = build(settings, QUIET)
+
+    assert not again.unchanged and again.version != first.version
+    assert (again.embedded, again.reused) == (0, first.embedded) and _status(again) == {"a.pdf": "reused"}
+    (document,) = store.load_catalogue(store.require_current(settings.index)).documents
+    assert document.path == str(moved / "a.pdf")
