@@ -10,7 +10,11 @@ settings (``ADVIESWIJZER_APP__*``). Without an index, the index is built first.
 
 from __future__ import annotations
 
+import logging
+import shutil
+import signal
 import time
+import weakref
 
 STARTED = time.perf_counter()  # before the heavy imports: the startup figure counts them
 
@@ -30,8 +34,12 @@ from pydantic import ValidationError  # noqa: E402
 from assistant import browse, docx_export, policy_note, render  # noqa: E402
 from assistant.assistant import Assistant  # noqa: E402
 from assistant.feedback import append_feedback, feedback_for  # noqa: E402
+from assistant.index import Index  # noqa: E402
 from assistant.records import Answer, Filters, Persona  # noqa: E402
 from corpus.errors import AdvieswijzerError, BuildError  # noqa: E402
+from corpus.records import Catalogue  # noqa: E402
+
+log = logging.getLogger("advieswijzer.app")
 
 STATIC = PROJECT_ROOT / "assistant" / "static"
 PERSONAS = [("Ondernemer", Persona.ONDERNEMER.value), ("Beleidsmedewerker", Persona.BELEIDSMEDEWERKER.value)]
@@ -45,13 +53,36 @@ class Page:
     def __init__(self, settings: Settings, assistant: Assistant | None = None) -> None:
         self.settings = settings
         self.assistant = assistant or Assistant(settings)
-        self.catalogue = self.assistant.index.catalogue
-        self.by_page = render.chunks_by_page(self.assistant.index.chunks)
+        self.demo: gr.Blocks | None = None  # set by ``serve``, to widen the served PDFs after a new build
+        self._version = ""
+        self._by_page: dict[tuple[str, int], list[Any]] = {}
         self.exports = Path(tempfile.mkdtemp(prefix="advieswijzer-notities-"))
+        weakref.finalize(self, shutil.rmtree, self.exports, True)  # the drafts go when the page does
 
-    def pdf_paths(self) -> list[str]:
+    @property
+    def catalogue(self) -> Catalogue:
+        """The catalogue of the index version the assistant answers from (it follows new builds)."""
+        return self._synced().catalogue
+
+    @property
+    def by_page(self) -> dict[tuple[str, int], list[Any]]:
+        self._synced()
+        return self._by_page
+
+    def _synced(self) -> Index:
+        """The assistant's index; after a switch to a new version, the page's lookups follow it."""
+        index = self.assistant.index
+        if index.version != self._version:
+            self._by_page = render.chunks_by_page(index.chunks)
+            self._version = index.version
+            if self.demo is not None:
+                self.demo.allowed_paths = self.pdf_paths(index)
+        return index
+
+    def pdf_paths(self, index: Index | None = None) -> list[str]:
         """The only files the page serves: the PDFs of the catalogue's documents."""
-        return [str(Path(d.path).resolve()) for d in self.catalogue.documents if Path(d.path).is_file()]
+        documents = (index or self.assistant.index).catalogue.documents
+        return [str(Path(d.path).resolve()) for d in documents if Path(d.path).is_file()]
 
     def document_choices(self) -> list[tuple[str, str]]:
         return [(browse.short_title(d), d.doc_id) for d in self.catalogue.documents]
@@ -69,8 +100,9 @@ class Page:
         try:
             answer = self.assistant.ask(question, persona, Filters(doc_ids=tuple(doc_ids or ())))
         except AdvieswijzerError as exc:
-            history.append({"role": "assistant", "content": "⚠️ " + render.escape_markdown(str(exc))})
-            yield history, question, render.empty_sources_html(str(exc)), answers
+            message = _reported(exc)
+            history.append({"role": "assistant", "content": "⚠️ " + render.escape_markdown(message)})
+            yield history, question, render.empty_sources_html(message), answers
             return
         history.append({"role": "assistant", "content": ""})
         shown = ""
@@ -119,7 +151,7 @@ class Page:
         try:
             answer = self.assistant.ask(topic, Persona.BELEIDSMEDEWERKER, Filters(doc_ids=tuple(doc_ids or ())))
         except AdvieswijzerError as exc:
-            return gr.update(choices=[], value=[]), render.escape_markdown(str(exc))
+            return gr.update(choices=[], value=[]), render.escape_markdown(_reported(exc))
         found = policy_note.candidates(answer, self.catalogue)
         if not found:
             return gr.update(choices=[], value=[]), render.text("note_no_candidates")
@@ -278,11 +310,17 @@ def ensure_index(settings: Settings) -> None:
     print(f"Index klaar in {report.seconds:.0f} s.", flush=True)
 
 
+def _reported(exc: AdvieswijzerError) -> str:
+    """Log the technical cause for the operator; return what the user should read."""
+    log.warning("%s: %s", type(exc).__name__, exc)
+    return render.user_message(exc)
+
+
 def serve(page: Page) -> None:
     """Launch on the configured host and port; serve only the corpus PDFs; block until Ctrl-C."""
     app = page.settings.app
     theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
-    demo = build_page(page).queue(default_concurrency_limit=1)
+    demo = build_page(page).queue(default_concurrency_limit=app.concurrency, max_size=app.queue_size)
     demo.launch(
         server_name=app.host,
         server_port=app.port,
@@ -301,10 +339,12 @@ def serve(page: Page) -> None:
     )
     url = f"http://{app.host}:{app.port}"
     print(f"SER Advieswijzer klaar op {url} (opgestart in {time.perf_counter() - STARTED:.1f} s)", flush=True)
+    page.demo = demo
     demo.block_thread()
 
 
 def main() -> int:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # a stop by the process manager cleans up like Ctrl-C
     try:
         settings = get_settings()
     except ValidationError as exc:

@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from assistant.abstain import AbstentionRule
-from assistant.compose import Composer, ExtractiveComposer, phrase
+from assistant.compose import Composed, Composer, ExtractiveComposer, phrase
 from assistant.index import Index, open_index
-from assistant.llm import LLMComposed, LLMComposer  # the OpenAI client itself is imported only in make_llm
+from assistant.llm import LLMComposed, LLMComposer, LLMDraft  # the OpenAI client is imported only in make_llm
 from assistant.query import understand
-from assistant.records import Answer, Filters, Persona
+from assistant.records import Answer, Draft, Filters, Persona
 from assistant.retrieve import HybridRetriever, RetrievalMode
-from corpus.errors import EmptyQuestionError, QuestionTooLongError
+from corpus.errors import EmptyQuestionError, IndexMissingError, QuestionTooLongError
 from corpus.settings import Settings, apply_offline_env, get_settings
+from ingest import store
 from ingest.embed import Embedder, make_embedder
 from ingest.keyword import stopwords
 
+log = logging.getLogger(__name__)
+
 
 class Assistant:
-    """Warm: the index and the embedder are loaded once; ``ask`` is cheap."""
+    """Warm: the index and the embedder are loaded once; ``ask`` is cheap.
+
+    Every ``ask`` first looks at the data folder's ``current.json`` (one small file read): when
+    another process (``python -m ingest build``) has published a new version, the assistant
+    loads it and switches over between two questions, without a restart; until it is loaded,
+    questions are answered from the version already in memory. When the current version has
+    disappeared (the index folder was removed), ``ask`` raises ``IndexMissingError``.
+    """
 
     def __init__(
         self,
@@ -31,36 +44,61 @@ class Assistant:
         apply_offline_env()
         self.settings = settings or get_settings()
         self.embedder = embedder or make_embedder(self.settings.ingest)
-        self.index: Index = open_index(self.settings.index, self.embedder.name, client)
-        self.retriever = HybridRetriever(self.index, self.embedder, RetrievalMode(self.settings.retrieval.mode))
-        self.composer = composer or self._default_composer()
         self.abstention = AbstentionRule.load(self.settings.answer.thresholds)
-        self._warm_up()
+        self._client = client
+        self._fixed_composer = composer
+        self._swap = threading.Lock()  # held only to read or replace (index, retriever, composer) together
+        self._loading = threading.Lock()  # one thread loads a new version; the others keep answering
+        self._install(open_index(self.settings.index, self.embedder.name, client))
 
-    def _default_composer(self) -> Composer:
+    def _install(self, index: Index) -> None:
+        retriever = HybridRetriever(index, self.embedder, RetrievalMode(self.settings.retrieval.mode))
+        composer = self._fixed_composer or self._default_composer(index)
+        _warm_up(index, retriever)
+        with self._swap:
+            self.index, self.retriever, self.composer = index, retriever, composer
+
+    def _default_composer(self, index: Index) -> Composer:
         """Extractive; with ``llm.enabled`` a language model whose answers fall back to the extractive one."""
-        extractive = ExtractiveComposer(self.index.chunks)
+        extractive = ExtractiveComposer(index.chunks)
         if not self.settings.llm.enabled:
             return extractive
-        return LLMComposer(self.settings.llm, self.embedder, extractive)
+        return LLMComposer(self.settings.llm, self.embedder, extractive, vectors=index.vectors_of)
 
-    def _warm_up(self) -> None:
-        """Build the lazy lookups and touch every retriever once, so the first user waits no longer."""
-        _ = self.index.vocabulary, self.index.prefix_frequency
-        self.retriever.retrieve(understand("arbeidsproductiviteit mkb", self.index.vocabulary, stopwords()))
+    def refresh(self) -> bool:
+        """Switch to the version another process published, if any; True when switched."""
+        version = store.current_version(self.settings.index)
+        if version is None:
+            raise IndexMissingError(str(self.settings.index.data_dir))
+        if version == self.index.version or not self._loading.acquire(blocking=False):
+            return False
+        try:
+            if version == self.index.version:  # another thread switched while we waited
+                return False
+            self._install(open_index(self.settings.index, self.embedder.name, self._client))
+            log.info("switched to index version %s", version)
+            return True
+        except Exception as exc:  # noqa: BLE001 - a broken or foreign new version: keep answering from the old one
+            log.warning("index version %s not loaded, staying on %s: %s", version, self.index.version, exc)
+            return False
+        finally:
+            self._loading.release()
 
     def ask(self, question: str, persona: Persona | str | None = None, filters: Filters | None = None) -> Answer:
         question = self._validate(question)
         persona = Persona(persona or self.settings.answer.persona)
+        self.refresh()
+        with self._swap:
+            index, retriever, composer = self.index, self.retriever, self.composer
         started = time.perf_counter()
-        query = understand(question, self.index.vocabulary, stopwords())
-        retrieval = self.retriever.retrieve(query, filters or Filters(), self.settings.retrieval.top_k)
+        query = understand(question, index.vocabulary, stopwords())
+        retrieval = retriever.retrieve(query, filters or Filters(), self.settings.retrieval.top_k)
         retrieved = time.perf_counter()
         if not retrieval.passages or self.abstention.should_abstain(query, retrieval.evidence):
             text, citations, abstained = phrase(query.language, "abstain"), (), True
             verification = None
         else:
-            composed = self.composer.compose(query, persona, retrieval, self.index.catalogue)
+            composed = composer.compose(query, persona, retrieval, index.catalogue)
             text, citations = composed.text, composed.citations
             abstained = text == phrase(query.language, "abstain")  # a language model may abstain
             verification = composed.report() if isinstance(composed, LLMComposed) else None
@@ -82,3 +120,56 @@ class Assistant:
         if len(cleaned) > limit:
             raise QuestionTooLongError(len(cleaned), limit)
         return cleaned
+
+    def ask_stream(
+        self, question: str, persona: Persona | str | None = None, filters: Filters | None = None
+    ) -> Iterator[Draft | Answer]:
+        """``ask``, streamed. With a language model: a ``Draft`` each time a sentence of its answer has
+        passed the verifier (never an unverified sentence), then the complete ``Answer``, which may
+        replace the drafts (the extractive answer with a notice when the model fails or nothing it
+        wrote is supported). Otherwise only the ``Answer``. Errors are raised as by ``ask``."""
+        question = self._validate(question)
+        persona = Persona(persona or self.settings.answer.persona)
+        self.refresh()
+        with self._swap:
+            index, retriever, composer = self.index, self.retriever, self.composer
+        started = time.perf_counter()
+        query = understand(question, index.vocabulary, stopwords())
+        retrieval = retriever.retrieve(query, filters or Filters(), self.settings.retrieval.top_k)
+        retrieved = time.perf_counter()
+        composed = Composed(phrase(query.language, "abstain"), ())
+        answerable = bool(retrieval.passages) and not self.abstention.should_abstain(query, retrieval.evidence)
+        if answerable and isinstance(composer, LLMComposer):
+            for step in composer.compose_stream(query, persona, retrieval, index.catalogue):
+                if isinstance(step, LLMDraft):
+                    shown = Answer(question, step.text, False, persona, query.language, step.citations)
+                    yield Draft(shown)
+                else:
+                    composed = step
+        elif answerable:
+            composed = composer.compose(query, persona, retrieval, index.catalogue)
+        done = time.perf_counter()
+        verification = composed.report() if isinstance(composed, LLMComposed) else None
+        timings = {
+            "retrieve": round((retrieved - started) * 1000, 2),
+            "compose": round((done - retrieved) * 1000, 2),
+            "total": round((done - started) * 1000, 2),
+        }
+        abstained = composed.text == phrase(query.language, "abstain")
+        yield Answer(
+            question,
+            composed.text,
+            abstained,
+            persona,
+            query.language,
+            composed.citations,
+            retrieval.passages,
+            timings,
+            verification,
+        )
+
+
+def _warm_up(index: Index, retriever: HybridRetriever) -> None:
+    """Build the lazy lookups and touch every retriever once, so the first user waits no longer."""
+    _ = index.vocabulary, index.prefix_frequency
+    retriever.retrieve(understand("arbeidsproductiviteit mkb", index.vocabulary, stopwords()))

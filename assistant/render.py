@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import quote as url_quote
 
 from assistant.records import Answer, Citation
+from corpus.errors import AdvieswijzerError, IndexUnusableError, StoreUnavailableError
 from corpus.records import Catalogue, Chunk, Document
 from corpus.settings import PROJECT_ROOT
 
@@ -168,3 +169,12 @@ def _where(citation: Citation) -> str:
 
 def _squash(text: str) -> str:
     return " ".join(text.split())
+
+
+def user_message(exc: AdvieswijzerError) -> str:
+    """What the page shows for an error: plain words for a failing dependency, else the error's own text."""
+    if isinstance(exc, StoreUnavailableError):
+        return text("error_store")
+    if isinstance(exc, IndexUnusableError):
+        return text("error_index")
+    return str(exc)

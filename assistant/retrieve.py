@@ -14,6 +14,7 @@ from typing import Any
 from assistant.index import Index
 from assistant.query import Query, synonym_matches
 from assistant.records import Evidence, Filters, Passage
+from corpus.errors import StoreUnavailableError
 from corpus.records import Chunk, ChunkKind
 from ingest.clean import fold
 from ingest.embed import Embedder
@@ -70,11 +71,13 @@ class HybridRetriever:
 
     def _dense(self, query: Query, allowed: Any) -> dict[int, float]:
         n = len(self.index.chunks)
-        result = self.index.collection.query(
-            query_embeddings=[self.embedder.query(query.text).tolist()],
-            n_results=min(n, CANDIDATES * 4),
-            include=["distances"],
-        )
+        vector = self.embedder.query(query.text).tolist()
+        try:
+            result = self.index.collection.query(
+                query_embeddings=[vector], n_results=min(n, CANDIDATES * 4), include=["distances"]
+            )
+        except Exception as exc:  # any failure of the store (server down, timeout) means the same to a user
+            raise StoreUnavailableError(str(self.index.manifest.get("chroma", "embedded")), str(exc)) from exc
         scores: dict[int, float] = {}
         for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=False):
             i = self.index.position.get(chunk_id)

@@ -130,6 +130,18 @@ class AppSettings(_Section):
     stream_delay_s: float = Field(
         default=0.04, description="Pause between the lines of a streamed answer, so it appears progressively."
     )
+    concurrency: int = Field(
+        default=1,
+        ge=1,
+        description="Requests of one kind (e.g. chat answers) the server works on at once (Gradio queue "
+        "concurrency limit); a streamed answer holds its slot for its pauses too. Others wait in the queue.",
+    )
+    queue_size: int | None = Field(
+        default=None,
+        ge=1,
+        description="Requests that may wait in the queue; beyond that one is refused at once ('queue full') "
+        "instead of waiting long. None: no bound.",
+    )
 
     @model_validator(mode="after")
     def _login_complete(self) -> AppSettings:

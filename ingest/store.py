@@ -130,7 +130,30 @@ def chroma_client(settings: IndexSettings) -> Any:
         except Exception as exc:
             raise StoreUnavailableError(f"{settings.chroma_host}:{settings.chroma_port}", str(exc)) from exc
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.data_dir / "chroma"), settings=chroma_settings)
+    path = settings.data_dir / "chroma"
+    _forget_if_replaced(path)
+    client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    _EMBEDDED_DB[str(path)] = _inode(path / "chroma.sqlite3")
+    return client
+
+
+_EMBEDDED_DB: dict[str, int | None] = {}  # embedded store folder → its database file when its client was made
+
+
+def _inode(path: Path) -> int | None:
+    return path.stat().st_ino if path.exists() else None
+
+
+def _forget_if_replaced(path: Path) -> None:
+    """Chroma keeps one client per folder per process. When the folder was removed (and maybe
+    rebuilt) since, that client still holds the deleted database: drop it so a fresh one opens."""
+    known = _EMBEDDED_DB.get(str(path))
+    if known is None or known == _inode(path / "chroma.sqlite3"):
+        return
+    from chromadb.api.shared_system_client import SharedSystemClient  # no public API for this
+
+    SharedSystemClient._identifier_to_system.pop(str(path), None)
+    SharedSystemClient._identifier_to_refcount.pop(str(path), None)
 
 
 def write_collection(client: Any, name: str, chunks: list[Chunk], vectors: np.ndarray) -> None:

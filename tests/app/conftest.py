@@ -19,7 +19,9 @@ import pytest
 from assistant.records import Answer, Citation, Passage, Persona
 from corpus.records import BestPractice, Catalogue, Chunk, ChunkKind, Document, Recommendation
 from corpus.settings import PROJECT_ROOT
+from tests.chroma_server import ChromaServer
 
+BUILD_TIMEOUT_S = 180.0
 READY_TIMEOUT_S = 60.0  # generous bound for a slow CI machine; the 10 s target is asserted separately
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 READY_LINE = "klaar op http://127.0.0.1:"  # app.py's console line once it serves
@@ -281,3 +283,51 @@ def tiny_answer(tiny_chunks) -> Answer:
     )
     passages = tuple(Passage(i + 1, c, 1.0) for i, c in enumerate(tiny_chunks))
     return Answer("Hoe scholen?", text, False, Persona.ONDERNEMER, "nl", (c1, c2), passages, {"total": 1.0})
+
+
+def _content_text(content: object) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return ""
+
+
+def _ask_over_http(url: str, question: str) -> tuple[str, str]:
+    from gradio_client import Client
+
+    history, _, sources = Client(url, verbose=False).predict(question, api_name="/respond")
+    return _content_text(history[-1]["content"]), sources
+
+
+@pytest.fixture(scope="session")
+def ask_app() -> Callable[[str, str], tuple[str, str]]:
+    """``ask_app(url, question)``: the answer text and the sources panel's HTML, through the
+    running page's HTTP API (the ``/respond`` endpoint, as the browser calls it)."""
+    return _ask_over_http
+
+
+@pytest.fixture
+def chroma(tmp_path: Path) -> Iterator[ChromaServer]:
+    """A real ``chroma run`` server on 127.0.0.1 for one test (``.stop()``/``.start()`` to cut it off)."""
+    server = ChromaServer(tmp_path / "chroma").start()
+    yield server
+    server.stop()
+
+
+def _ingest_build(env: dict[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ingest", "build", "--quiet"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT_S,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture(scope="session")
+def ingest_build() -> Callable[[dict[str, str]], None]:
+    """``ingest_build(env)``: run ``python -m ingest build`` to the end in a subprocess."""
+    return _ingest_build
