@@ -45,7 +45,7 @@ def read_pdf(path: Path, doc_id: str) -> tuple[list[Page], dict[str, str]]:
 
 def _open(path: Path):
     import pypdf
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     head = path.read_bytes()[:1024]
     if not head.strip():
@@ -61,7 +61,8 @@ def _open(path: Path):
             raise EncryptedPdfError(str(path), "the PDF is password protected; save an unprotected copy.")
         if len(reader.pages) == 0:
             raise CorruptPdfError(str(path), "the PDF has no pages; download or export it again.")
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
+    # PyPdfError: every pypdf error, also LimitReachedError (an object that refers to itself)
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
         raise CorruptPdfError(
             str(path), f"the PDF is damaged or truncated ({exc}); download it again or repair it (e.g. print to PDF)."
         ) from exc
