@@ -128,19 +128,23 @@ class AppSettings(_Section):
         default=None, description="Password of the optional login (set together with auth_user)."
     )
     stream_delay_s: float = Field(
-        default=0.04, description="Pause between the lines of a streamed answer, so it appears progressively."
+        default=0.02,
+        ge=0,
+        description="Pause between the lines of a streamed answer, so it appears progressively "
+        "(answers have 1-14 lines: at most about 0.3 s in all; docs/performance.md, Load).",
     )
     concurrency: int = Field(
-        default=1,
+        default=20,
         ge=1,
-        description="Requests of one kind (e.g. chat answers) the server works on at once (Gradio queue "
-        "concurrency limit); a streamed answer holds its slot for its pauses too. Others wait in the queue.",
+        description="Requests of one kind (e.g. chat answers) the server works on at once: the Gradio queue's "
+        "concurrency limit. A streamed answer holds its slot through its pauses, so it is sized for 20 "
+        "simultaneous users rather than for the 2 cores (docs/performance.md, Load).",
     )
     queue_size: int | None = Field(
-        default=None,
+        default=64,
         ge=1,
-        description="Requests that may wait in the queue; beyond that one is refused at once ('queue full') "
-        "instead of waiting long. None: no bound.",
+        description="Requests that may wait beyond those being worked on; one more is refused at once "
+        "('queue full') instead of waiting many seconds. None: no bound.",
     )
 
     @model_validator(mode="after")
