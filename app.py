@@ -35,7 +35,7 @@ from assistant import browse, docx_export, policy_note, render  # noqa: E402
 from assistant.assistant import Assistant  # noqa: E402
 from assistant.feedback import append_feedback, feedback_for  # noqa: E402
 from assistant.index import Index  # noqa: E402
-from assistant.records import Answer, Filters, Persona  # noqa: E402
+from assistant.records import Answer, Draft, Filters, Persona  # noqa: E402
 from corpus.errors import AdvieswijzerError, BuildError  # noqa: E402
 from corpus.records import Catalogue  # noqa: E402
 
@@ -92,23 +92,32 @@ class Page:
     def respond(
         self, question: str, history: Messages, persona: str, doc_ids: list[str], answers: dict[int, Answer]
     ) -> Iterator[tuple[Any, ...]]:
-        """Ask, then stream the answer line by line; the sources panel fills in at the end."""
+        """Ask, then stream the answer: a language model's sentences one by one as each passes the
+        verifier (never an unverified one), an extractive answer line by line; the sources panel
+        fills in at the end. When the model fails halfway, the extractive answer replaces its sentences."""
         history = list(history or [])
         answers = {i: a for i, a in answers.items() if i < len(history)}  # only messages still shown
         if question.strip():
             history.append({"role": "user", "content": render.question_markdown(question)})
+        shown, answer = "", None
         try:
-            answer = self.assistant.ask(question, persona, Filters(doc_ids=tuple(doc_ids or ())))
+            for step in self.assistant.ask_stream(question, persona, Filters(doc_ids=tuple(doc_ids or ()))):
+                if isinstance(step, Draft):
+                    shown = render.answer_markdown(step.answer)
+                    yield [*history, {"role": "assistant", "content": shown}], "", gr.skip(), answers
+                else:
+                    answer = step
         except AdvieswijzerError as exc:
             message = _reported(exc)
             history.append({"role": "assistant", "content": "⚠️ " + render.escape_markdown(message)})
             yield history, question, render.empty_sources_html(message), answers
             return
+        assert answer is not None  # ask_stream always ends with the Answer
         history.append({"role": "assistant", "content": ""})
-        shown = ""
-        for line in render.answer_markdown(answer).splitlines(keepends=True):
-            shown += line
-            history[-1] = {"role": "assistant", "content": shown}
+        final = render.answer_markdown(answer)
+        done = len(shown) if shown and final.startswith(shown) else 0  # a fallback replaces the drafts
+        for line in [final[:done]] * bool(done) + final[done:].splitlines(keepends=True):
+            history[-1] = {"role": "assistant", "content": history[-1]["content"] + line}
             yield [*history], "", gr.skip(), answers
             time.sleep(self.settings.app.stream_delay_s)
         answers = {**answers, len(history) - 1: answer}

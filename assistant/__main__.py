@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 from corpus.errors import AdvieswijzerError, QuestionError
 
@@ -21,7 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     apply_offline_env()
     if args.command == "calibrate":
         return _calibrate()
-    questions = args.questions or ([] if sys.stdin.isatty() and not args.json else _stdin_lines(sys.stdin))
+    if args.command == "calibrate-verifier":
+        return _calibrate_verifier()
+    given = args.questions or ([] if sys.stdin.isatty() and not args.json else _stdin_lines(sys.stdin.buffer))
+    questions = [_decoded(q) for q in given]
     if not questions:
         print('Fout: geen vraag gegeven. Gebruik: python -m assistant ask "uw vraag"', file=sys.stderr)
         return 2
@@ -47,11 +50,22 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--theme", action="append", default=[], help="alleen dit thema (nummer); herhaalbaar")
     ask.add_argument("--kind", action="append", default=[], help="alleen dit soort passage; herhaalbaar")
     sub.add_parser("calibrate", help="calibrate the abstention thresholds on eval/cases.jsonl")
+    sub.add_parser("calibrate-verifier", help="calibrate the citation verifier's weights on eval/cases.jsonl")
     return parser
 
 
-def _stdin_lines(stream: TextIO) -> list[str]:
-    return [line.rstrip("\n") for line in stream]
+def _stdin_lines(stream: BinaryIO) -> list[str]:
+    """One question per line; bytes that are not UTF-8 become U+FFFD instead of a crash."""
+    text = stream.read().decode("utf-8", "replace")
+    return [line.rstrip("\r") for line in text.removesuffix("\n").split("\n")] if text else []
+
+
+def _decoded(question: str) -> str:
+    """An argument with undecodable bytes (lone surrogates in Python) as text that prints anywhere."""
+    try:
+        return question.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate outside the escape range
+        return question.encode("utf-8", "replace").decode("utf-8")
 
 
 def _assistant() -> Any:
@@ -113,6 +127,40 @@ def _calibrate() -> int:
             f"{r.language}: {r.thresholds}; in-scope abstained {r.false_abstentions}/{r.in_scope}, "
             f"out-of-scope answered {r.false_answers}/{r.out_of_scope}"
         )
+    return 0
+
+
+def _calibrate_verifier() -> int:
+    from assistant.verify import VERIFIER_FILE, load_weights
+    from assistant.verify_calibrate import (
+        build_pairs,
+        calibrate,
+        case_sources,
+        dutch_synonyms,
+        features,
+        held_out_figures,
+        unrelated_picker,
+        write_weights,
+    )
+    from eval.cases import load_cases
+
+    assistant = _assistant()
+    index = assistant.index
+    cases = case_sources(assistant, load_cases())
+    pairs = build_pairs(cases, unrelated_picker(index.chunks), dutch_synonyms(index.vocabulary))
+    print(f"{len(cases)} cases, {len(pairs)} pairs, {len({p.claim for p in pairs})} claims to embed …", flush=True)
+
+    def vector_of(chunk: Any) -> Any:
+        found = index.vectors_of([chunk])
+        return None if found is None else found[0]
+
+    lexical, cosine = features(pairs, assistant.embedder, vector_of)
+    before = load_weights()
+    result = calibrate(pairs, lexical, cosine)
+    write_weights(VERIFIER_FILE, result)
+    print(VERIFIER_FILE.read_text(encoding="utf-8"))
+    print(f"the weights before, held out: {before} -> {held_out_figures(before, pairs, lexical, cosine)}")
+    print(f"repair of a wrong citation (held out): {result.repair}")
     return 0
 
 

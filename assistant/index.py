@@ -1,4 +1,4 @@
-"""The read side of an index version: catalogue, chunks, keyword index, Chroma collection.
+"""The read side of an index version: catalogue, chunks, stored vectors, keyword index, Chroma collection.
 
 Opened once per process and kept warm. Refuses an index built with another embedder than the
 one configured: vectors of two models must never be compared.
@@ -9,10 +9,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from corpus.errors import EmbedderMismatchError
 from corpus.records import Catalogue, Chunk
@@ -56,6 +59,24 @@ class Index:
     def vocabulary(self) -> frozenset[str]:
         """Every folded word of the corpus (for compound splitting)."""
         return frozenset(self.document_frequency)
+
+    @cached_property
+    def vectors(self) -> np.ndarray | None:
+        """The stored passage vector of every chunk (row i is ``chunks[i]``); None when the version lacks them."""
+        try:
+            vectors = store.load_embeddings(self.folder)
+        except (OSError, ValueError):
+            return None
+        return vectors if len(vectors) == len(self.chunks) else None
+
+    def vectors_of(self, chunks: Sequence[Chunk]) -> np.ndarray | None:
+        """The stored vectors of ``chunks`` (one row each), or None when any of them is not in this version."""
+        if self.vectors is None:
+            return None
+        rows = [self.position.get(c.chunk_id) for c in chunks]
+        if any(r is None or self.chunks[r].text != c.text for r, c in zip(rows, chunks, strict=True)):
+            return None
+        return self.vectors[[r for r in rows if r is not None]]
 
     def idf(self, word: str) -> float:
         """Inverse document frequency; a word the corpus lacks gets the highest weight."""

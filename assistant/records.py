@@ -84,6 +84,7 @@ class CheckedClaim:
     citations: tuple[int, ...]  # the answer's citation numbers (``Citation.n``) backing it; empty when dropped
     support: float  # support of its best remaining citation, or of the best source when dropped (0..1)
     status: str  # "kept", "repaired" (a citation removed or replaced) or "dropped" (not in the answer)
+    cited: tuple[int, ...] = ()  # the source numbers as the model wrote them ([m]: the m-th passage it was given)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class AnswerVerification:
     repaired: int
     dropped: int
     notice: str | None = None
+    sources: tuple[int, ...] = ()  # answer citation n is the passage the model was given as [sources[n - 1]]
 
 
 @dataclass(frozen=True)
@@ -107,3 +109,12 @@ class Answer:
     passages: tuple[Passage, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
     verification: AnswerVerification | None = None  # only when a language model was asked
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A language model's answer while it streams (``Assistant.ask_stream``): only the sentences the
+    verifier let through so far, with their ``[n]`` in the final answer's numbering. The complete
+    ``Answer`` follows the last draft and may replace it (the extractive answer after a failure)."""
+
+    answer: Answer

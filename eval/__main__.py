@@ -2,6 +2,8 @@
 
 Exit code 0 when the gate passes, 1 when a metric is below its threshold or dropped beyond the
 margin, 2 on a usage error. ``--update-baseline`` accepts the current figures as the new baseline.
+``--llm`` runs the language-model mode instead (``eval/llm_mode.py``: the configured model,
+``ADVIESWIJZER_LLM__*``; ``--limit`` cases spread over the file; writes ``report-llm.md``, no gate).
 """
 
 from __future__ import annotations
@@ -17,11 +19,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive llama-index baseline")
     parser.add_argument("--update-baseline", action="store_true", help="write the figures to eval/baseline.json")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent, help="folder for report.md/json")
+    parser.add_argument("--llm", action="store_true", help="the language-model mode: writes report-llm.md")
+    parser.add_argument("--limit", type=int, default=None, help="with --llm: only this many cases, spread evenly")
     args = parser.parse_args(argv)
     from corpus.errors import AdvieswijzerError
     from corpus.settings import apply_offline_env
 
     apply_offline_env()
+    if args.llm:
+        return _llm_mode(args.limit, args.out)
     try:
         report = evaluate(with_baseline=not args.no_baseline)
     except AdvieswijzerError as exc:
@@ -78,6 +84,28 @@ def _baseline(assistant, cases) -> dict:
     return {k: v for k, v in metrics.items() if k.startswith(("hit", "mrr", "abstention", "false", "latency"))} | {
         "cases": len(cases)
     }
+
+
+def _llm_mode(limit: int | None, out: Path) -> int:
+    from assistant.assistant import Assistant
+    from corpus.errors import AdvieswijzerError
+    from corpus.settings import get_settings
+    from eval.cases import load_cases
+    from eval.llm_mode import evaluate_llm, pick, write
+
+    settings = get_settings()
+    try:
+        extractive = Assistant(settings.model_copy(update={"llm": settings.llm.model_copy(update={"enabled": False})}))
+        llm = Assistant(
+            settings.model_copy(update={"llm": settings.llm.model_copy(update={"enabled": True})}),
+            embedder=extractive.embedder,
+        )
+        report = evaluate_llm(extractive, llm, pick(load_cases(), limit))
+    except AdvieswijzerError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
+    print(write(report, out))
+    return 0
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from corpus.records import Chunk
 from eval.cases import Case
@@ -46,3 +47,50 @@ def hit_at(rank: int | None, k: int) -> float:
 
 def reciprocal_rank(rank: int | None, cutoff: int = 10) -> float:
     return 1.0 / rank if rank is not None and rank <= cutoff else 0.0
+
+
+# --- citation quality of generated answers (ALCE, Gao et al. 2023) ---------------------------------
+
+Supports = Callable[[int, Sequence[int]], bool]  # (statement, 0-based passages read together) -> supported?
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One sentence of an answer and the passages it cites (1-based numbers; unknown ones included)."""
+
+    text: str
+    cited: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CitationQuality:
+    recall: float | None  # share of statements whose cited passages together support them
+    precision: float | None  # share of citations that support their statement or are needed for it
+    statements: int
+    citations: int
+
+
+def citation_quality(statements: Sequence[Statement], passages: int, supports: Supports) -> CitationQuality:
+    """ALCE's citation recall and precision of one answer over ``passages`` given passages.
+
+    A statement is supported when all its citations name given passages and these, read together,
+    support it (an uncited statement is not). A citation of a supported statement is precise unless
+    it is *irrelevant*: it does not support the statement alone, and the other citations do without
+    it. Citations of unsupported statements count as imprecise. ``None`` where nothing was counted.
+    """
+    supported = precise = cited = 0
+    for i, statement in enumerate(statements):
+        known = [n - 1 for n in statement.cited if 1 <= n <= passages]
+        cited += len(statement.cited)
+        if not statement.cited or len(known) < len(statement.cited) or not supports(i, known):
+            continue
+        supported += 1
+        precise += sum(
+            len(known) == 1 or supports(i, [n]) or not supports(i, [o for o in known if o != n]) for n in known
+        )
+    return CitationQuality(
+        supported / len(statements) if statements else None,
+        precise / cited if cited else None,
+        len(statements),
+        cited,
+    )

@@ -1,146 +1,47 @@
 """The language-model composer against fake OpenAI-compatible servers on 127.0.0.1.
 
-Each fake model reads the numbered sources out of the prompt it receives and answers from them
-(correctly, with a wrong or unknown number, or not at all), so the verifier meets real passages.
+The fake models (``tests/fakes/openai_server.py``) read the numbered sources out of the prompt
+they receive and answer from them (correctly, with a wrong or unknown number, or not at all), so
+the verifier meets real passages.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
 from assistant.compose import phrase
-from assistant.llm import LLMComposed, LLMComposer, notices, render_prompt
+from assistant.llm import LLMComposed, LLMComposer, SentenceBuffer, notices, render_prompt
 from assistant.query import understand
-from assistant.records import Filters, Persona
+from assistant.records import Answer, Draft, Filters, Persona
 from assistant.serialize import answer_to_dict
 from assistant.verify import SUPPORT_THRESHOLD, Status, parse_markers, split_sentences
 from corpus.errors import PromptError
 from corpus.settings import LLMSettings, Settings
 from ingest.keyword import stopwords
+from tests.fakes.openai_server import (
+    GARBAGE,
+    Behaviour,
+    fails,
+    fake_openai_server,
+    good,
+    hangs,
+    hangs_mid_stream,
+    inventor,
+    sources_of,
+    trickles,
+    unknown_number,
+    wrong_passage,
+)
 
 pytestmark = pytest.mark.slow
 
 QUESTION = "Hoe kan het mkb de arbeidsproductiviteit verhogen met AI?"
 TIMEOUT_S = 1.0
-_SOURCE = re.compile(r"^\[(\d+)\] [^\n]*\n([^\n]+)$", re.MULTILINE)
-_WORDS = re.compile(r"\w+")
-
-Behaviour = Callable[[str], str | None]  # prompt -> reply text (None: an HTTP 500)
-
-
-def sources_of(prompt: str) -> dict[int, str]:
-    return {int(n): text for n, text in _SOURCE.findall(prompt)}
-
-
-def sentences_of(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 8 and s.endswith(".")]
-
-
-def _novelty(sentence: str, other: str) -> float:
-    words, others = set(_WORDS.findall(sentence.lower())), set(_WORDS.findall(other.lower()))
-    return len(words - others) / len(words)
-
-
-class FakeModel(BaseHTTPRequestHandler):
-    """``/v1/chat/completions`` and ``/v1/completions`` in OpenAI's JSON format."""
-
-    server: Any
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.server.requests.append((self.path, body))
-        chat = self.path.endswith("/chat/completions")
-        prompt = "\n".join(m["content"] for m in body["messages"]) if chat else body["prompt"]
-        reply = self.server.behaviour(prompt)
-        if reply is None:
-            return self._send(500, b'{"error": {"message": "boom", "type": "server_error"}}')
-        if reply == "<garbage>":
-            return self._send(200, b"this is not json")
-        if reply.startswith("<trickle>"):
-            return self._trickle(json.dumps(_payload(reply.removeprefix("<trickle>"), chat)).encode())
-        return self._send(200, json.dumps(_payload(reply, chat)).encode())
-
-    def _send(self, status: int, data: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def _trickle(self, data: bytes) -> None:
-        """A byte at a time, each well within the client's read timeout: only an overall deadline stops it."""
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        for i in range(len(data)):
-            try:
-                self.wfile.write(data[i : i + 1])
-                self.wfile.flush()
-            except OSError:
-                return  # the client gave up
-            time.sleep(TIMEOUT_S / 5)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def _payload(reply: str, chat: bool) -> dict[str, Any]:
-    choice: dict[str, Any] = {"index": 0, "finish_reason": "stop"}
-    if chat:
-        choice["message"] = {"role": "assistant", "content": reply}
-    else:
-        choice.update(text=reply, logprobs=None)
-    return {
-        "id": "fake-1",
-        "object": "chat.completion" if chat else "text_completion",
-        "created": 0,
-        "model": "fake",
-        "choices": [choice],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    }
-
-
-# --- the fake models ---------------------------------------------------------------------------
-
-
-def good(prompt: str) -> str:
-    return f"{sentences_of(sources_of(prompt)[1])[0]} [1]"
-
-
-def unknown_number(prompt: str) -> str:
-    return f"{sentences_of(sources_of(prompt)[1])[0]} [9]"
-
-
-def wrong_passage(prompt: str) -> str:
-    sources = sources_of(prompt)
-    sentence = max(sentences_of(sources[2]), key=lambda s: _novelty(s, sources[1]))
-    return f"{sentence} [1]"
-
-
-def inventor(prompt: str) -> str:
-    return "Het minimumloon is 2000 euro [1]."
-
-
-def hangs(prompt: str) -> str:
-    time.sleep(TIMEOUT_S + 2)
-    return good(prompt)
-
-
-def fails(prompt: str) -> None:
-    return None
-
-
-def trickles(prompt: str) -> str:
-    return f"<trickle>{good(prompt)}"
 
 
 # --- fixtures ----------------------------------------------------------------------------------
@@ -148,16 +49,8 @@ def trickles(prompt: str) -> str:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Any]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), FakeModel)
-    httpd.daemon_threads = True
-    httpd.block_on_close = False
-    httpd.requests = []
-    httpd.behaviour = good
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
+    with fake_openai_server(good, stall_s=TIMEOUT_S + 2) as httpd:
+        yield httpd
 
 
 def llm_settings(port: int, **extra: Any) -> LLMSettings:
@@ -261,7 +154,7 @@ def test_invented_answer_falls_back_to_the_extractive_one(llm_assistant: Any, mo
     assert_extractive_with(llm_assistant, composed, "notice_unsupported")
 
 
-@pytest.mark.parametrize("behaviour", [hangs, trickles, fails, lambda p: "<garbage>", lambda p: "   "])
+@pytest.mark.parametrize("behaviour", [hangs, trickles, fails, lambda p: GARBAGE, lambda p: "   "])
 def test_failing_model_gives_the_extractive_answer(llm_assistant: Any, model: Any, behaviour: Behaviour) -> None:
     model(behaviour)
     composed = compose(llm_assistant)
@@ -330,6 +223,8 @@ def test_markers_and_sentences() -> None:
         (0, "Tweede zin [2]."),
         (1, "Derde zin."),
     ]
+    # a marker that opens a line (the layout of the sources, which small models copy) opens its sentence
+    assert split_sentences("[2] Eerste zin. Tweede zin [1].") == [(0, "[2] Eerste zin."), (0, "Tweede zin [1].")]
 
 
 def test_prompt_loader_checks_placeholders() -> None:
@@ -348,3 +243,100 @@ def test_api_key_from_environment_only(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings()
     assert settings.llm.api_key is not None and settings.llm.api_key.get_secret_value() == "geheim"
     assert "geheim" not in repr(settings.llm) and not settings.llm.enabled
+
+
+# --- streaming ---------------------------------------------------------------------------------
+
+STREAM_TIMEOUT_S = 3.0
+
+
+@pytest.fixture(scope="module")
+def stream_assistant(real_settings: Settings, assistant: Any, server: Any) -> Any:
+    """An assistant whose model streams a word every few ms, with a deadline that allows for it."""
+    from assistant.assistant import Assistant
+
+    settings = llm_settings(server.server_address[1]).model_copy(update={"timeout_s": STREAM_TIMEOUT_S})
+    return Assistant(real_settings.model_copy(update={"llm": settings}), embedder=assistant.embedder)
+
+
+@pytest.fixture
+def streaming(server: Any) -> Iterator[Callable[[Behaviour], Any]]:
+    def use(behaviour: Behaviour) -> Any:
+        server.behaviour = behaviour
+        server.requests.clear()
+        server.token_s = 0.03  # slow enough that "shown while the model was still writing" holds on a busy machine
+        server.stall_s = STREAM_TIMEOUT_S + 2
+        return server
+
+    yield use
+    server.token_s, server.stall_s = 0.0, TIMEOUT_S + 2
+
+
+def timed_steps(assistant: Any, question: str = QUESTION) -> list[tuple[float, Any]]:
+    started = time.monotonic()
+    return [(time.monotonic() - started, step) for step in assistant.ask_stream(question)]
+
+
+def mixed(prompt: str) -> str:
+    """A supported sentence, an invented one, and one citing the wrong passage (repairable)."""
+    return f"{good(prompt)}\n{inventor(prompt)}\n{wrong_passage(prompt)}"
+
+
+def test_stream_shows_verified_sentences_one_by_one(stream_assistant: Any, streaming: Any) -> None:
+    server = streaming(mixed)
+    steps = timed_steps(stream_assistant)
+    assert server.requests[0][1]["stream"] is True
+    *drafts, (finished_at, answer) = steps
+    assert isinstance(answer, Answer) and all(isinstance(d, Draft) for _, d in drafts)
+    assert len(drafts) == 2  # the supported and the repaired sentence; never the invented one
+    texts = [d.answer.answer for _, d in drafts]
+    assert all("2000 euro" not in t for t in texts) and texts[1].startswith(texts[0])
+    assert drafts[0][0] < finished_at - 0.2  # shown while the model was still writing
+    v = answer.verification
+    assert v is not None and v.notice is None and (v.repaired, v.dropped) == (1, 1)
+    shown = {s.text for s in v.sentences if s.status != "dropped"}
+    for _, draft in drafts:
+        for line in draft.answer.answer.splitlines():
+            text, numbers = parse_markers(line)
+            assert text in shown and numbers and set(numbers) <= {c.n for c in draft.answer.citations}
+    assert answer.answer.startswith(texts[-1] + "\n\nBronnen")
+
+
+def test_stream_and_ask_agree(stream_assistant: Any, streaming: Any) -> None:
+    streaming(mixed)
+    *_, (_, streamed) = timed_steps(stream_assistant)
+    asked = stream_assistant.ask(QUESTION)
+    assert streamed.answer == asked.answer and streamed.citations == asked.citations
+
+
+def test_stream_that_hangs_midway_ends_in_the_extractive_answer(stream_assistant: Any, streaming: Any) -> None:
+    streaming(hangs_mid_stream)
+    steps = timed_steps(stream_assistant)
+    (_, draft), (finished_at, answer) = steps
+    assert isinstance(draft, Draft) and "2000 euro" not in draft.answer.answer
+    assert finished_at < STREAM_TIMEOUT_S + 1.5  # the deadline holds mid-stream
+    notice = notices()["nl"]["notice_unavailable"]
+    assert answer.answer.startswith(notice) and answer.verification.notice == notice and answer.citations
+
+
+def test_stream_of_a_failing_model(stream_assistant: Any, streaming: Any) -> None:
+    streaming(fails)
+    [(_, answer)] = timed_steps(stream_assistant)
+    assert answer.answer.startswith(notices()["nl"]["notice_unavailable"])
+
+
+def test_extractive_assistant_streams_the_whole_answer(assistant: Any) -> None:
+    [answer] = list(assistant.ask_stream(QUESTION))
+    assert isinstance(answer, Answer) and answer.answer == assistant.ask(QUESTION).answer
+
+
+def test_sentence_buffer_hands_out_complete_sentences() -> None:
+    text = "- Eerste zin. [1] Tweede zin [2].\nDerde zin [1]. Vierde"
+    buffer, handed = SentenceBuffer(), []
+    for i, char in enumerate(text):
+        new = buffer.feed(char)
+        handed += new
+        if new:  # a sentence is handed out only once the next one has begun (or its line ended)
+            assert text[: i + 1].endswith(("T", "D", "V", "\n"))
+    handed += buffer.close()
+    assert handed == split_sentences(text)

@@ -25,8 +25,8 @@ import pytest
 
 from assistant.compose import phrase
 from assistant.llm import notices
-from assistant.records import Answer
-from assistant.verify import SUPPORT_THRESHOLD
+from assistant.records import Answer, Draft
+from assistant.verify import SUPPORT_THRESHOLD, parse_markers
 from corpus.settings import LLMSettings, Settings
 
 pytestmark = pytest.mark.slow
@@ -134,3 +134,18 @@ def test_local_model_answers_hold_up(local_assistant: Any, question: str, capsys
     counts += "" if v is None else f"dropped={v.dropped}"
     with capsys.disabled():
         print(f"\n[local model] {question!r}: {outcome}; {counts}; {seconds:.1f} s\n{answer.answer[:600]}")
+
+
+def test_local_model_streams_only_verified_sentences(local_assistant: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    started = time.monotonic()
+    *drafts, answer = local_assistant.ask_stream(QUESTIONS[1])
+    seconds = time.monotonic() - started
+    outcome = check(answer, local_assistant.index.chunks)
+    v = answer.verification
+    shown = set() if v is None else {s.text for s in v.sentences if s.status != "dropped"}
+    for draft in drafts:
+        assert isinstance(draft, Draft)
+        for line in draft.answer.answer.splitlines():
+            assert parse_markers(line)[0] in shown, line  # every streamed sentence passed the verifier
+    with capsys.disabled():
+        print(f"\n[local model, streamed] {len(drafts)} drafts, then {outcome}; {seconds:.1f} s")
