@@ -44,6 +44,7 @@ log = logging.getLogger("advieswijzer.app")
 STATIC = PROJECT_ROOT / "assistant" / "static"
 PERSONAS = [("Ondernemer", Persona.ONDERNEMER.value), ("Beleidsmedewerker", Persona.BELEIDSMEDEWERKER.value)]
 PRESELECTED = 3  # recommendations ticked at first for a policy note
+STREAM_STEPS = 4  # updates in which an extractive answer appears (each costs the server a page update)
 Messages = list[dict[str, Any]]
 
 
@@ -95,8 +96,8 @@ class Page:
         """Ask, then stream the answer: a language model's sentences one by one as each passes the
         verifier (never an unverified one), an extractive answer line by line; the sources panel
         fills in at the end. When the model fails halfway, the extractive answer replaces its sentences."""
-        history = list(history or [])
-        answers = {i: a for i, a in answers.items() if i < len(history)}  # only messages still shown
+        question, history = question or "", list(history or [])  # an API caller may send nulls
+        answers = {i: a for i, a in (answers or {}).items() if i < len(history)}  # only messages still shown
         if question.strip():
             history.append({"role": "user", "content": render.question_markdown(question)})
         shown, answer = "", None
@@ -116,10 +117,12 @@ class Page:
         history.append({"role": "assistant", "content": ""})
         final = render.answer_markdown(answer)
         done = len(shown) if shown and final.startswith(shown) else 0  # a fallback replaces the drafts
-        for line in [final[:done]] * bool(done) + final[done:].splitlines(keepends=True):
-            history[-1] = {"role": "assistant", "content": history[-1]["content"] + line}
+        *pieces, last = [final[:done]] * bool(done) + _pieces(final[done:], STREAM_STEPS)
+        for piece in pieces:
+            history[-1] = {"role": "assistant", "content": history[-1]["content"] + piece}
             yield [*history], "", gr.skip(), answers
             time.sleep(self.settings.app.stream_delay_s)
+        history[-1] = {"role": "assistant", "content": history[-1]["content"] + last}  # with the sources
         answers = {**answers, len(history) - 1: answer}
         yield history, "", render.sources_html(answer, self.catalogue, self.by_page), answers
 
@@ -317,6 +320,14 @@ def ensure_index(settings: Settings) -> None:
         folders = [str(f) for f in settings.corpus.folders]
         raise BuildError(f"Er kon geen index worden gebouwd uit {folders!r}. Zet de PDF's in een van deze mappen.")
     print(f"Index klaar in {report.seconds:.0f} s.", flush=True)
+
+
+def _pieces(text: str, steps: int) -> list[str]:
+    """``text`` in at most ``steps`` parts of whole lines, for a progressive display that costs
+    the server a few updates per answer rather than one per line (docs/performance.md, Load)."""
+    lines = text.splitlines(keepends=True)
+    size = -(-len(lines) // steps) if lines else 1
+    return ["".join(lines[i : i + size]) for i in range(0, len(lines), size)]
 
 
 def _reported(exc: AdvieswijzerError) -> str:

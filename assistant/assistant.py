@@ -85,32 +85,10 @@ class Assistant:
             self._loading.release()
 
     def ask(self, question: str, persona: Persona | str | None = None, filters: Filters | None = None) -> Answer:
-        question = self._validate(question)
-        persona = Persona(persona or self.settings.answer.persona)
-        self.refresh()
-        with self._swap:
-            index, retriever, composer = self.index, self.retriever, self.composer
-        started = time.perf_counter()
-        query = understand(question, index.vocabulary, stopwords())
-        retrieval = retriever.retrieve(query, filters or Filters(), self.settings.retrieval.top_k)
-        retrieved = time.perf_counter()
-        if not retrieval.passages or self.abstention.should_abstain(query, retrieval.evidence):
-            text, citations, abstained = phrase(query.language, "abstain"), (), True
-            verification = None
-        else:
-            composed = composer.compose(query, persona, retrieval, index.catalogue)
-            text, citations = composed.text, composed.citations
-            abstained = text == phrase(query.language, "abstain")  # a language model may abstain
-            verification = composed.report() if isinstance(composed, LLMComposed) else None
-        done = time.perf_counter()
-        timings = {
-            "retrieve": round((retrieved - started) * 1000, 2),
-            "compose": round((done - retrieved) * 1000, 2),
-            "total": round((done - started) * 1000, 2),
-        }
-        return Answer(
-            question, text, abstained, persona, query.language, citations, retrieval.passages, timings, verification
-        )
+        """Answer one question: retrieve, then abstain or compose (a language model's answer verified)."""
+        *_, answer = self._answer(question, persona, filters, stream=False)
+        assert isinstance(answer, Answer)
+        return answer
 
     def _validate(self, question: str) -> str:
         cleaned = "".join(ch for ch in question if ch.isprintable() or ch in "\n\t").strip()
@@ -128,6 +106,11 @@ class Assistant:
         passed the verifier (never an unverified sentence), then the complete ``Answer``, which may
         replace the drafts (the extractive answer with a notice when the model fails or nothing it
         wrote is supported). Otherwise only the ``Answer``. Errors are raised as by ``ask``."""
+        return self._answer(question, persona, filters, stream=True)
+
+    def _answer(
+        self, question: str, persona: Persona | str | None, filters: Filters | None, stream: bool
+    ) -> Iterator[Draft | Answer]:
         question = self._validate(question)
         persona = Persona(persona or self.settings.answer.persona)
         self.refresh()
@@ -139,7 +122,7 @@ class Assistant:
         retrieved = time.perf_counter()
         composed = Composed(phrase(query.language, "abstain"), ())
         answerable = bool(retrieval.passages) and not self.abstention.should_abstain(query, retrieval.evidence)
-        if answerable and isinstance(composer, LLMComposer):
+        if answerable and stream and isinstance(composer, LLMComposer):
             for step in composer.compose_stream(query, persona, retrieval, index.catalogue):
                 if isinstance(step, LLMDraft):
                     shown = Answer(question, step.text, False, persona, query.language, step.citations)

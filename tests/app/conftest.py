@@ -296,7 +296,8 @@ def _content_text(content: object) -> str:
 def _ask_over_http(url: str, question: str) -> tuple[str, str]:
     from gradio_client import Client
 
-    history, _, sources = Client(url, verbose=False).predict(question, api_name="/respond")
+    client = Client(url, verbose=False, analytics_enabled=False)  # no telemetry call, even without HF_HUB_OFFLINE
+    history, _, sources = client.predict(question, api_name="/respond")
     return _content_text(history[-1]["content"]), sources
 
 

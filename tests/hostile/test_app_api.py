@@ -129,11 +129,6 @@ def test_garbage_bodies_are_client_errors(api, body):
     assert b"Traceback" not in response
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app.py Page.respond calls question.strip() on None: a null question over the API raises "
-    "AttributeError (an error event without a message, a traceback in the server log)",
-)
 def test_null_question_is_treated_as_empty(api):
     event, outputs = api.respond([None, [], "ondernemer", []])
     assert event == "complete", outputs
