@@ -45,6 +45,8 @@ bench: $(STAMP)
 	$(OFFLINE) $(PY) bench/ingest.py
 	$(OFFLINE) $(PY) -m ingest build --quiet
 	$(OFFLINE) $(PY) bench/answer.py
+	$(EVAL_ENV) $(PY) -m ingest build --quiet
+	$(OFFLINE) $(PY) bench/load.py
 
 clean:
 	rm -rf data .pytest_cache
