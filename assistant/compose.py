@@ -71,14 +71,23 @@ class ExtractiveComposer:
         lang = query.language
         units = _units(list(retrieval.passages), retrieval.groups)
         citations: list[Citation] = []
-        blocks = [phrase(lang, f"lead_{persona.value}")]
         chosen = [(unit, _best_sentences(query, persona, unit.passages)) for unit in units]
         best = max((score for _, picked in chosen for score, _, _ in picked), default=0.0)
         used: set[str] = set()
-        for unit, picked in chosen:
-            if unit is not chosen[0][0] and max((sc for sc, _, _ in picked), default=0.0) < UNIT_MIN_SHARE * best:
-                continue  # a weaker unit joins only when its sentences answer the question too
-            blocks.append(self._unit_block(query, unit, picked, catalogue, citations, used))
+        shown = [
+            (unit, picked)
+            for unit, picked in chosen
+            if unit is chosen[0][0] or max((sc for sc, _, _ in picked), default=0.0) >= UNIT_MIN_SHARE * best
+        ]  # a weaker unit joins only when its sentences answer the question too
+        advice = any(unit.passages[0].chunk.recommendation_id for unit, _ in shown)
+        blocks = [phrase(lang, f"lead_{persona.value}" if advice else "lead_passages")]
+        for unit, picked in shown:
+            block = self._unit_block(query, unit, picked, catalogue, citations, used)
+            heading, _, body = block.partition("\n")
+            if blocks[-1].startswith(heading + "\n"):  # two passages of one section: one heading
+                blocks[-1] += "\n" + body if body else ""
+            else:
+                blocks.append(block)
         blocks.append(_sources_block(lang, citations))
         return Composed("\n\n".join(b for b in blocks if b), tuple(citations))
 
@@ -123,7 +132,8 @@ def _heading(lang: str, chunk: Chunk, catalogue: Catalogue) -> str:
         pages = _rec_pages(chunk.recommendation_id, catalogue) or chunk.page_label
         return phrase(lang, "heading_recommendation", title=chunk.recommendation, doc=doc, number=number, pages=pages)
     section = chunk.section.split(" › ")[-1] if chunk.section else doc
-    return phrase(lang, "heading_section", title=section, doc=doc, pages=chunk.page_label)
+    kind = phrase(lang, f"kind_{chunk.kind.value}")  # so a numbered section is not taken for a recommendation
+    return phrase(lang, "heading_section", title=section, doc=doc, kind=kind, pages=chunk.page_label)
 
 
 def _rec_pages(rec_id: str, catalogue: Catalogue) -> str:

@@ -135,3 +135,24 @@ def test_bad_questions_are_refused(assistant):
         assistant.ask("   \n ")
     with pytest.raises(QuestionTooLongError, match="2000"):
         assistant.ask("a" * 2001)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hoe kan het mkb de arbeidsproductiviteit verhogen met AI?",
+        "Waar kan ik terecht als ik niet weet bij welke instantie ik moet zijn?",
+        "Wat is de J-curve?",
+        "Wat merkte Dennis Melenhorst op over persoonlijk contact met mkb'ers?",
+    ],
+)
+def test_the_lead_speaks_of_recommendations_only_when_it_quotes_one(assistant, question):
+    answer = assistant.ask(question, "beleidsmedewerker")
+    headings = [line for line in answer.answer.splitlines() if line.startswith("**")]
+    assert headings and not answer.abstained
+    quotes_advice = any(", aanbeveling " in h for h in headings)
+    lead = phrase("nl", "lead_beleidsmedewerker" if quotes_advice else "lead_passages")
+    assert answer.answer.startswith(lead), answer.answer
+    for heading in headings:  # every other passage says what it is, so "3. …" is not read as advice
+        kinds = "toelichting|samenvatting|citaat|voetnoot|voorbeeld uit de praktijk|tekst bij een aanbeveling"
+        assert ", aanbeveling " in heading or re.search(rf", ({kinds}), p\. ", heading), heading
