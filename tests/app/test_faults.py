@@ -3,11 +3,8 @@ folder disappears, the language model fails, an ingest is killed while questions
 
 from __future__ import annotations
 
-import queue
 import shutil
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -17,17 +14,17 @@ import pytest
 
 from assistant.assistant import Assistant
 from corpus.errors import IndexMissingError
-from corpus.settings import PROJECT_ROOT, AppSettings, LLMSettings
+from corpus.settings import AppSettings, LLMSettings
 from ingest import store
 from ingest.build import build
 from ingest.progress import Progress
+from tests.build_process import EMBED_LINE, start_build, wait_for
 
 gr = pytest.importorskip("gradio")
 
 QUIET = Progress(quiet=True)
 STORE_DOWN = "De zoekdienst is tijdelijk niet bereikbaar"
 QUESTION = "Wat doet de werkgever met de arbeidsproductiviteit?"
-EMBED_LINE = "[ingest] embed:"
 STAGE_TIMEOUT_S = 120.0
 
 
@@ -118,41 +115,6 @@ def test_failing_language_model_gives_the_extractive_answer_with_a_notice(
     assert 'data-doc="a"' in sources
 
 
-def _start_build(env: dict[str, str]) -> tuple[subprocess.Popen[str], queue.Queue[str]]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ingest", "build"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-
-    def pump() -> None:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            lines.put(line)
-
-    threading.Thread(target=pump, daemon=True).start()
-    return proc, lines
-
-
-def _wait_for(proc: subprocess.Popen[str], lines: queue.Queue[str], marker: str) -> None:
-    seen: list[str] = []
-    deadline = time.monotonic() + STAGE_TIMEOUT_S
-    while time.monotonic() < deadline:
-        try:
-            seen.append(lines.get(timeout=0.2))
-        except queue.Empty:
-            if proc.poll() is not None:
-                break
-            continue
-        if marker in seen[-1]:
-            return
-    pytest.fail(f"build never reached {marker!r} (exit code {proc.poll()}):\n{''.join(seen)}")
-
-
 class Askers:
     """Threads that keep asking while something else happens; they record versions and failures."""
 
@@ -198,8 +160,8 @@ def test_ingest_killed_mid_way_while_questions_keep_coming(
     env = cli_env(corpus_dir, manifest_file, settings.index.data_dir)
 
     with Askers(assistant) as askers:
-        proc, lines = _start_build(env)
-        _wait_for(proc, lines, EMBED_LINE)
+        proc, lines = start_build(env)
+        wait_for(proc, lines, EMBED_LINE, STAGE_TIMEOUT_S)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
         time.sleep(1.0)

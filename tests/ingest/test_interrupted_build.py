@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import queue
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,52 +9,15 @@ from typing import Any
 
 import pytest
 
-from corpus.settings import PROJECT_ROOT, Settings
+from corpus.settings import Settings
 from ingest import store
 from ingest.build import build
 from ingest.progress import Progress
+from tests.build_process import EMBED_LINE, start_build, wait_for
 
 QUIET = Progress(quiet=True)
-EMBED_LINE = "[ingest] embed:"
 STAGE_TIMEOUT_S = 90
 EXTRA_DOCS, EXTRA_PAGES = 5, 6  # ~35 chunks: several seconds of embedding, time enough to kill it
-
-
-def _start_build(env: dict[str, str], *args: str) -> tuple[subprocess.Popen[str], queue.Queue[str]]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ingest", "build", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-
-    def pump() -> None:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            lines.put(line)
-
-    threading.Thread(target=pump, daemon=True).start()
-    return proc, lines
-
-
-def _wait_for(proc: subprocess.Popen[str], lines: queue.Queue[str], marker: str, timeout: float) -> list[str]:
-    """Stderr lines up to the first one containing ``marker``; fails if the build ends or stalls first."""
-    seen: list[str] = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=0.2)
-        except queue.Empty:
-            if proc.poll() is not None:
-                break
-            continue
-        seen.append(line)
-        if marker in line:
-            return seen
-    pytest.fail(f"build never reached {marker!r} (exit code {proc.poll()}); stderr:\n{''.join(seen)}")
 
 
 def _collections(settings: Any) -> set[str]:
@@ -94,9 +53,9 @@ def test_killed_rebuild_keeps_the_previous_version(
     for i in range(EXTRA_DOCS):
         pdfs.doc(corpus_dir / f"groot-{i}.pdf", f"groot-{i}", n_pages=EXTRA_PAGES)
 
-    proc, lines = _start_build(cli_env(corpus_dir, manifest_file, settings.index.data_dir), "--rebuild")
+    proc, lines = start_build(cli_env(corpus_dir, manifest_file, settings.index.data_dir), "--rebuild")
     try:
-        _wait_for(proc, lines, EMBED_LINE, STAGE_TIMEOUT_S)
+        wait_for(proc, lines, EMBED_LINE, STAGE_TIMEOUT_S)
         time.sleep(0.5)  # inside the first embedding batches
         assert proc.poll() is None, "the build finished before it could be killed; make the corpus larger"
     finally:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,55 +16,20 @@ from ingest import build as build_module
 from ingest import store
 from ingest.build import build
 from ingest.progress import Progress
+from tests.chroma_server import ChromaServer
 
 pytestmark = pytest.mark.server
 
 QUIET = Progress(quiet=True)
-CHROMA = Path(sys.executable).with_name("chroma")
-START_TIMEOUT_S = 20
 CLI_TIMEOUT_S = 120
-
-
-def _heartbeat(port: int) -> bool:
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    try:
-        client = chromadb.HttpClient(host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False))
-        client.heartbeat()
-    except Exception:  # noqa: BLE001 - any failure means: not up yet
-        return False
-    return True
 
 
 @pytest.fixture(scope="module")
 def chroma_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """A `chroma run` server for this module; its port."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    folder = tmp_path_factory.mktemp("chroma-server")
-    log = (folder / "server.log").open("wb")
-    command = [str(CHROMA), "run", "--path", str(folder / "db"), "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _heartbeat(port):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log_text = (folder / "server.log").read_text(errors="replace")
-                pytest.fail(f"chroma server did not start: {log_text[-2000:]}")
-            time.sleep(0.1)
-        yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server")).start()
+    yield server.port
+    server.stop()
 
 
 def _server_settings(
