@@ -3,20 +3,15 @@ port and folder (to test what users see while it is down)."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from tests.net import free_port
+
 CHROMA = Path(sys.executable).with_name("chroma")
 START_TIMEOUT_S = 20.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def heartbeat(port: int) -> bool:

