@@ -3,8 +3,8 @@
 Three tabs: **Chat** (questions with cited answers and a sources panel), **Aanbevelingen** (the
 catalogue, searchable) and **Beleidsnotitie** (a draft policy note with footnotes, as DOCX or
 Markdown). This file only wires the page to the assistant's API; what the page shows is made in
-``assistant.render``, ``assistant.browse``, ``assistant.policy_note``, ``assistant.docx_export``
-and ``assistant.feedback``. Host, port, feedback file and the optional login come from the
+``assistant.page.render``, ``assistant.page.browse``, ``assistant.notes.policy_note``, ``assistant.notes.docx_export``
+and ``assistant.page.feedback``. Host, port, feedback file and the optional login come from the
 settings (``ADVIESWIJZER_APP__*``). Without an index, the index is built first.
 """
 
@@ -31,17 +31,18 @@ apply_offline_env()  # before gradio is imported: no analytics, no model hub
 import gradio as gr  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
 
-from assistant import browse, docx_export, policy_note, render  # noqa: E402
 from assistant.assistant import Assistant  # noqa: E402
-from assistant.feedback import append_feedback, feedback_for  # noqa: E402
 from assistant.index import Index  # noqa: E402
+from assistant.notes import docx_export, policy_note  # noqa: E402
+from assistant.page import browse, render  # noqa: E402
+from assistant.page.feedback import append_feedback, feedback_for  # noqa: E402
 from assistant.records import Answer, Draft, Filters, Persona  # noqa: E402
 from corpus.errors import AdvieswijzerError, BuildError  # noqa: E402
 from corpus.records import Catalogue  # noqa: E402
 
 log = logging.getLogger("advieswijzer.app")
 
-STATIC = PROJECT_ROOT / "assistant" / "static"
+STATIC = PROJECT_ROOT / "assistant" / "page" / "static"
 PERSONAS = [("Ondernemer", Persona.ONDERNEMER.value), ("Beleidsmedewerker", Persona.BELEIDSMEDEWERKER.value)]
 PRESELECTED = 3  # recommendations ticked at first for a policy note
 STREAM_STEPS = 4  # updates in which an extractive answer appears (each costs the server a page update)

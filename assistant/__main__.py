@@ -19,10 +19,6 @@ def main(argv: list[str] | None = None) -> int:
     from corpus.settings import apply_offline_env
 
     apply_offline_env()
-    if args.command == "calibrate":
-        return _calibrate()
-    if args.command == "calibrate-verifier":
-        return _calibrate_verifier()
     given = args.questions or ([] if sys.stdin.isatty() and not args.json else _stdin_lines(sys.stdin.buffer))
     questions = [_decoded(q) for q in given]
     if not questions:
@@ -49,8 +45,6 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--doc", action="append", default=[], help="alleen dit document (doc id); herhaalbaar")
     ask.add_argument("--theme", action="append", default=[], help="alleen dit thema (nummer); herhaalbaar")
     ask.add_argument("--kind", action="append", default=[], help="alleen dit soort passage; herhaalbaar")
-    sub.add_parser("calibrate", help="calibrate the abstention thresholds on eval/cases.jsonl")
-    sub.add_parser("calibrate-verifier", help="calibrate the citation verifier's weights on eval/cases.jsonl")
     return parser
 
 
@@ -107,61 +101,6 @@ def _for_people(assistant: Any, questions: list[str], persona: str | None, filte
         print(answer.answer)
         print()
     return status
-
-
-def _calibrate() -> int:
-    from assistant.calibrate import Sample, calibrate, write_thresholds
-    from assistant.query import understand
-    from eval.cases import load_cases
-    from ingest.keyword import stopwords
-
-    assistant = _assistant()
-    samples = []
-    for case in load_cases():
-        query = understand(case.question, assistant.index.vocabulary, stopwords())
-        samples.append(Sample(query, assistant.retriever.retrieve(query).evidence, case.should_abstain))
-    results = calibrate(samples)
-    write_thresholds(assistant.settings.answer.thresholds, results)
-    for r in results:
-        print(
-            f"{r.language}: {r.thresholds}; in-scope abstained {r.false_abstentions}/{r.in_scope}, "
-            f"out-of-scope answered {r.false_answers}/{r.out_of_scope}"
-        )
-    return 0
-
-
-def _calibrate_verifier() -> int:
-    from assistant.verify import VERIFIER_FILE, load_weights
-    from assistant.verify_calibrate import (
-        build_pairs,
-        calibrate,
-        case_sources,
-        dutch_synonyms,
-        features,
-        held_out_figures,
-        unrelated_picker,
-        write_weights,
-    )
-    from eval.cases import load_cases
-
-    assistant = _assistant()
-    index = assistant.index
-    cases = case_sources(assistant, load_cases())
-    pairs = build_pairs(cases, unrelated_picker(index.chunks), dutch_synonyms(index.vocabulary))
-    print(f"{len(cases)} cases, {len(pairs)} pairs, {len({p.claim for p in pairs})} claims to embed …", flush=True)
-
-    def vector_of(chunk: Any) -> Any:
-        found = index.vectors_of([chunk])
-        return None if found is None else found[0]
-
-    lexical, cosine = features(pairs, assistant.embedder, vector_of)
-    before = load_weights()
-    result = calibrate(pairs, lexical, cosine)
-    write_weights(VERIFIER_FILE, result)
-    print(VERIFIER_FILE.read_text(encoding="utf-8"))
-    print(f"the weights before, held out: {before} -> {held_out_figures(before, pairs, lexical, cosine)}")
-    print(f"repair of a wrong citation (held out): {result.repair}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ The rule reads the retrieval's ``Evidence`` and the question itself:
 
 The thresholds are per language (English questions meet Dutch text, so their word coverage is
 structurally lower), calibrated on the repo's question set (``eval/cases.jsonl``) by
-``python -m assistant calibrate`` and kept in ``assistant/thresholds.toml``: data, not guesses.
+``python -m eval calibrate`` and kept in ``assistant/thresholds.toml``: data, not guesses.
 """
 
 from __future__ import annotations

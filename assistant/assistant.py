@@ -12,6 +12,7 @@ from assistant.abstain import AbstentionRule
 from assistant.compose import Composed, Composer, ExtractiveComposer, phrase
 from assistant.index import Index, open_index
 from assistant.llm import LLMComposed, LLMComposer, LLMDraft  # the OpenAI client is imported only in make_llm
+from assistant.params import compose_params, retrieval_params
 from assistant.query import understand
 from assistant.records import Answer, Draft, Filters, Persona
 from assistant.retrieve import HybridRetriever, RetrievalMode
@@ -19,7 +20,7 @@ from corpus.errors import EmptyQuestionError, IndexMissingError, QuestionTooLong
 from corpus.settings import Settings, apply_offline_env, get_settings
 from ingest import store
 from ingest.embed import Embedder, make_embedder
-from ingest.keyword import stopwords
+from ingest.text import stopwords
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,9 @@ class Assistant:
         self._install(open_index(self.settings.index, self.embedder.name, client))
 
     def _install(self, index: Index) -> None:
-        retriever = HybridRetriever(index, self.embedder, RetrievalMode(self.settings.retrieval.mode))
+        retriever = HybridRetriever(
+            index, self.embedder, RetrievalMode(self.settings.retrieval.mode), retrieval_params(self.settings)
+        )
         composer = self._fixed_composer or self._default_composer(index)
         _warm_up(index, retriever)
         with self._swap:
@@ -60,7 +63,7 @@ class Assistant:
 
     def _default_composer(self, index: Index) -> Composer:
         """Extractive; with ``llm.enabled`` a language model whose answers fall back to the extractive one."""
-        extractive = ExtractiveComposer(index.chunks)
+        extractive = ExtractiveComposer(index.chunks, compose_params(self.settings))
         if not self.settings.llm.enabled:
             return extractive
         return LLMComposer(self.settings.llm, self.embedder, extractive, vectors=index.vectors_of)
@@ -118,7 +121,7 @@ class Assistant:
             index, retriever, composer = self.index, self.retriever, self.composer
         started = time.perf_counter()
         query = understand(question, index.vocabulary, stopwords())
-        retrieval = retriever.retrieve(query, filters or Filters(), self.settings.retrieval.top_k)
+        retrieval = retriever.retrieve(query, filters or Filters())
         retrieved = time.perf_counter()
         composed = Composed(phrase(query.language, "abstain"), ())
         answerable = bool(retrieval.passages) and not self.abstention.should_abstain(query, retrieval.evidence)

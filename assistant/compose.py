@@ -14,16 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
+from assistant.params import ComposeParams
 from assistant.query import Query, expansions
 from assistant.records import Citation, Passage, Persona
 from assistant.retrieve import Retrieval, stems
 from corpus.records import Catalogue, Chunk, ChunkKind
 
 TEMPLATES_FILE = Path(__file__).resolve().parent.parent / "prompts" / "extractive.toml"
-MAX_UNITS = 2  # recommendations (or other sections) per answer (measured: docs/retrieval.md)
-MAX_SENTENCES = 3  # source sentences per unit
-UNIT_CUTOFF = 0.45  # a unit joins the answer when its score is at least this share of the best …
-UNIT_MIN_SHARE = 0.9  # … and its best sentence matches the question nearly as well
 _SENTENCE = re.compile(r"\n+|(?<=[.!?])\s+(?=[A-Z\"'(])")
 _PERSONA_WORDS = {
     Persona.ONDERNEMER: {"ondernem", "bedrijv", "mkb", "terecht", "hulp", "advies", "kunn", "ondersteun", "praktijk"},
@@ -60,7 +57,8 @@ class ExtractiveComposer:
     """One lead sentence, then 1–4 recommendations with 1–3 source sentences each, their best
     practices, and a "Bronnen" list."""
 
-    def __init__(self, chunks: list[Chunk]) -> None:
+    def __init__(self, chunks: list[Chunk], params: ComposeParams | None = None) -> None:
+        self.params = params or ComposeParams()
         # the first chunk of every best practice, to cite it even when it was not retrieved
         self.practice_chunks: dict[str, Chunk] = {}
         for chunk in chunks:
@@ -69,15 +67,16 @@ class ExtractiveComposer:
 
     def compose(self, query: Query, persona: Persona, retrieval: Retrieval, catalogue: Catalogue) -> Composed:
         lang = query.language
-        units = _units(list(retrieval.passages), retrieval.groups)
+        units = _units(list(retrieval.passages), retrieval.groups, self.params)
         citations: list[Citation] = []
-        chosen = [(unit, _best_sentences(query, persona, unit.passages)) for unit in units]
+        chosen = [(unit, _best_sentences(query, persona, unit.passages, self.params)) for unit in units]
         best = max((score for _, picked in chosen for score, _, _ in picked), default=0.0)
         used: set[str] = set()
         shown = [
             (unit, picked)
             for unit, picked in chosen
-            if unit is chosen[0][0] or max((sc for sc, _, _ in picked), default=0.0) >= UNIT_MIN_SHARE * best
+            if unit is chosen[0][0]
+            or max((sc for sc, _, _ in picked), default=0.0) >= self.params.unit_min_share * best
         ]  # a weaker unit joins only when its sentences answer the question too
         advice = any(unit.passages[0].chunk.recommendation_id for unit, _ in shown)
         blocks = [phrase(lang, f"lead_{persona.value}" if advice else "lead_passages")]
@@ -88,7 +87,7 @@ class ExtractiveComposer:
                 blocks[-1] += "\n" + body if body else ""
             else:
                 blocks.append(block)
-        blocks.append(_sources_block(lang, citations))
+        blocks.append(sources_block(lang, citations))
         return Composed("\n\n".join(b for b in blocks if b), tuple(citations))
 
     def _unit_block(
@@ -113,12 +112,12 @@ class ExtractiveComposer:
         return "\n".join(lines)
 
 
-def _units(passages: list[Passage], groups: dict[str, tuple[Passage, ...]]) -> list[_Unit]:
+def _units(passages: list[Passage], groups: dict[str, tuple[Passage, ...]], params: ComposeParams) -> list[_Unit]:
     """The best recommendations (or sections) of the ranked evidence, each with all its passages."""
     best = passages[0].score if passages else 0.0
     units = []
     for p in passages:
-        if p.score < UNIT_CUTOFF * best or len(units) == MAX_UNITS:
+        if p.score < params.unit_cutoff * best or len(units) == params.max_units:
             break
         key = p.chunk.recommendation_id or p.chunk.chunk_id
         units.append(_Unit(key, list(groups.get(key, (p,)))))
@@ -126,7 +125,7 @@ def _units(passages: list[Passage], groups: dict[str, tuple[Passage, ...]]) -> l
 
 
 def _heading(lang: str, chunk: Chunk, catalogue: Catalogue) -> str:
-    doc = _short_title(chunk.doc_title)
+    doc = short_title(chunk.doc_title)
     if chunk.recommendation_id and chunk.recommendation:
         number = chunk.recommendation_id.rsplit(":", 1)[-1]
         pages = _rec_pages(chunk.recommendation_id, catalogue) or chunk.page_label
@@ -144,15 +143,17 @@ def _rec_pages(rec_id: str, catalogue: Catalogue) -> str:
     return ""
 
 
-def _short_title(title: str) -> str:
+def short_title(title: str) -> str:
     return title.split(":")[0].strip()
 
 
-def _best_sentences(query: Query, persona: Persona, passages: list[Passage]) -> list[tuple[float, str, Chunk]]:
+def _best_sentences(
+    query: Query, persona: Persona, passages: list[Passage], params: ComposeParams
+) -> list[tuple[float, str, Chunk]]:
     """Up to three sentences that share the most words with the question, in reading order."""
     wanted = stems(" ".join([*query.content_words, *expansions(query.text)]))
     scored = []
-    for p_rank, passage in enumerate(passages[:4]):
+    for p_rank, passage in enumerate(passages[: params.passages_read]):
         if passage.chunk.kind is ChunkKind.BEST_PRACTICE and passage.chunk.recommendation_id:
             continue  # best practices are listed on their own line
         for s_rank, sentence in enumerate(_sentences(_body(passage.chunk))):
@@ -162,7 +163,7 @@ def _best_sentences(query: Query, persona: Persona, passages: list[Passage]) -> 
     unique = {}
     for item in sorted(scored, key=lambda x: -x[0]):
         unique.setdefault(item[3], item)
-    best = list(unique.values())[:MAX_SENTENCES]
+    best = list(unique.values())[: params.max_sentences]
     keep = [b for b in best if b[0] > 0] or best[:1]
     return [(score, s, c) for score, _, _, s, c in sorted(keep, key=lambda x: (x[1], x[2]))]
 
@@ -212,12 +213,12 @@ def _cite(citations: list[Citation], chunk: Chunk, quote: str) -> int:
     return n
 
 
-def _sources_block(lang: str, citations: list[Citation]) -> str:
+def sources_block(lang: str, citations: list[Citation]) -> str:
     if not citations:
         return ""
     lines = [phrase(lang, "sources")]
     for c in citations:
-        where = f"{_short_title(c.doc_title)}, p. {c.page_label}"
+        where = f"{short_title(c.doc_title)}, p. {c.page_label}"
         rec = (
             f", {phrase(lang, 'recommendation')} {c.recommendation_id.rsplit(':', 1)[-1]} '{c.recommendation}'"
             if c.recommendation_id

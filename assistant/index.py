@@ -21,8 +21,8 @@ from corpus.errors import EmbedderMismatchError
 from corpus.records import Catalogue, Chunk
 from corpus.settings import IndexSettings
 from ingest import store
-from ingest.clean import fold
 from ingest.keyword import load_keyword_index
+from ingest.text import fold
 
 
 @dataclass

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.compose import Composed, Composer, _short_title, _sources_block, phrase
+from assistant.compose import Composed, Composer, phrase, short_title, sources_block
 from assistant.query import Query
 from assistant.records import AnswerVerification, CheckedClaim, Citation, Passage, Persona
 from assistant.retrieve import Retrieval
@@ -103,7 +103,7 @@ def format_sources(passages: Sequence[Passage], lang: str) -> str:
         if chunk.recommendation_id:
             number = chunk.recommendation_id.rsplit(":", 1)[-1]
             rec = f", {phrase(lang, 'recommendation')} {number} '{chunk.recommendation}'"
-        where = f"({_short_title(chunk.doc_title)}{rec}, p. {chunk.page_label})"
+        where = f"({short_title(chunk.doc_title)}{rec}, p. {chunk.page_label})"
         blocks.append(f"[{n}] {' '.join(chunk.text.split())}\n{where}")
     return "\n\n".join(blocks)
 
@@ -318,7 +318,7 @@ class SentenceBuffer:
 def _verified_answer(lang: str, verification: Verification, sources: Sequence[Chunk]) -> LLMComposed:
     """The kept sentences with their citations renumbered 1..m in order of use, then the sources list."""
     body, citations, order = _assemble(verification.kept, sources)
-    text = "\n\n".join(part for part in (body, _sources_block(lang, list(citations))) if part)
+    text = "\n\n".join(part for part in (body, sources_block(lang, list(citations))) if part)
     return LLMComposed(text, citations, verification, numbers=order)
 
 

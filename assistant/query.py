@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.clean import fold
+from ingest.text import fold
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.toml")
 MIN_PART = 4  # a compound part is at least this long

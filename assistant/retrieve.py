@@ -12,31 +12,14 @@ from enum import StrEnum
 from typing import Any
 
 from assistant.index import Index
+from assistant.params import RetrievalParams
 from assistant.query import Query, synonym_matches
 from assistant.records import Evidence, Filters, Passage
 from corpus.errors import StoreUnavailableError
 from corpus.records import Chunk, ChunkKind
-from ingest.clean import fold
 from ingest.embed import Embedder
-from ingest.keyword import stemmer, tokenize
+from ingest.text import fold, stemmer, tokenize
 
-RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.)
-CANDIDATES = 60  # per retriever
-MIN_WEIGHT = 0.2  # a retriever's weight in the fusion never drops below this
-DENSE_DECISIVE_GAP = 0.04  # cosine gap between the 1st and 10th hit that gives dense full weight
-KEYWORD_DECISIVE_GAP = 0.6  # relative bm25 gap between the 1st and 10th hit for full weight
-# Aggregation by recommendation: each retriever ranks recommendations by their best passage and
-# the unit ranks are fused, so a recommendation found by both retrievers (through different
-# passages) beats a sentence only one of them likes. Further passages near the top can add
-# support; measured on eval/cases.jsonl any support weight above 0 lowered hit@1 (0.64 → 0.59
-# at 0.05), so it is off by default (docs/retrieval.md).
-SUPPORT_WEIGHT = 0.0
-SUPPORT_RANK = 5  # only passages this near the top of a retriever count as support
-GROUP_DECAY = 0.5  # weight of a recommendation's 2nd, 3rd … supporting passage
-GROUP_DEPTH = 3
-PER_UNIT = 1  # passages of one recommendation in the ranked evidence (diversity: hit@5 0.80 → 0.84)
-EVIDENCE_DEPTH = 3  # passages whose words count for the evidence check
-TOP = 10
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -54,34 +37,41 @@ class Retrieval:
 
 
 class HybridRetriever:
-    def __init__(self, index: Index, embedder: Embedder, mode: RetrievalMode = RetrievalMode.HYBRID) -> None:
+    def __init__(
+        self,
+        index: Index,
+        embedder: Embedder,
+        mode: RetrievalMode = RetrievalMode.HYBRID,
+        params: RetrievalParams | None = None,
+    ) -> None:
         self.index = index
         self.embedder = embedder
         self.mode = mode
+        self.params = params or RetrievalParams()
 
-    def retrieve(self, query: Query, filters: Filters | None = None, top: int = TOP) -> Retrieval:
+    def retrieve(self, query: Query, filters: Filters | None = None) -> Retrieval:
         filters = filters or Filters()
         allowed = _predicate(filters)
         dense = self._dense(query, allowed) if self.mode is not RetrievalMode.TEXT else {}
         keyword = self._keyword(query, allowed) if self.mode is not RetrievalMode.VECTORS else {}
-        weights = (_dense_confidence(dense), _keyword_confidence(keyword))
-        fused = _rrf([_ranked(dense), _ranked(keyword)], weights)
-        passages, groups = self._grouped(fused, dense, keyword)
-        return Retrieval(tuple(passages[:top]), self._evidence(query, dense, keyword), groups)
+        weights = (dense_confidence(dense, self.params), keyword_confidence(keyword, self.params))
+        fused = rrf([_ranked(dense), _ranked(keyword)], weights, self.params.rrf_k)
+        passages, groups = self._grouped(fused, dense, keyword, weights)
+        return Retrieval(tuple(passages[: self.params.top_k]), self._evidence(query, dense, keyword), groups)
 
     def _dense(self, query: Query, allowed: Any) -> dict[int, float]:
         n = len(self.index.chunks)
         vector = self.embedder.query(query.text).tolist()
         try:
             result = self.index.collection.query(
-                query_embeddings=[vector], n_results=min(n, CANDIDATES * 4), include=["distances"]
+                query_embeddings=[vector], n_results=min(n, self.params.candidates * 4), include=["distances"]
             )
         except Exception as exc:  # any failure of the store (server down, timeout) means the same to a user
             raise StoreUnavailableError(str(self.index.manifest.get("chroma", "embedded")), str(exc)) from exc
         scores: dict[int, float] = {}
         for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=False):
             i = self.index.position.get(chunk_id)
-            if i is not None and allowed(self.index.chunks[i]) and len(scores) < CANDIDATES:
+            if i is not None and allowed(self.index.chunks[i]) and len(scores) < self.params.candidates:
                 scores[i] = 1.0 - float(distance)
         return scores
 
@@ -91,34 +81,39 @@ class HybridRetriever:
             return {}
         n = len(self.index.chunks)
         docs, scores = self.index.keyword.retrieve(tokens, k=n, show_progress=False)
+        # bm25s sums a query's terms in an order that depends on the hash seed: scores are rounded
+        # and ties broken by position, so the same question always gets the same ranking
+        hits = sorted(((int(i), round(float(s), 6)) for i, s in zip(docs[0], scores[0], strict=False)), key=_best_first)
         result: dict[int, float] = {}
-        for i, score in zip(docs[0], scores[0], strict=False):
-            if score > 0 and allowed(self.index.chunks[int(i)]) and len(result) < CANDIDATES:
-                result[int(i)] = float(score)
+        for i, score in hits:
+            if score > 0 and allowed(self.index.chunks[i]) and len(result) < self.params.candidates:
+                result[i] = score
         return result
 
     def _grouped(
-        self, fused: dict[int, float], dense: dict[int, float], keyword: dict[int, float]
+        self,
+        fused: dict[int, float],
+        dense: dict[int, float],
+        keyword: dict[int, float],
+        weights: tuple[float, float],
     ) -> tuple[list[Passage], dict[str, tuple[Passage, ...]]]:
         """Rank recommendations (and stray passages) as units: each retriever ranks the units by
-        their best passage, the unit ranks are fused, and further passages of a unit add support."""
+        their best passage and the unit ranks are fused, so a recommendation found by both
+        retrievers (through different passages) beats a sentence only one of them likes. (Extra
+        weight for a unit's further passages near the top lowered hit@1, 0.64 → 0.59: docs/retrieval.md.)"""
         groups: dict[str, list[int]] = defaultdict(list)
-        for i in sorted(fused, key=fused.__getitem__, reverse=True):
+        for i in _ranked(fused):
             groups[self._unit(i)].append(i)
         unit_score: dict[str, float] = defaultdict(float)
-        for scores, weight in ((dense, _dense_confidence(dense)), (keyword, _keyword_confidence(keyword))):
+        for scores, weight in zip((dense, keyword), weights, strict=True):
             for rank, key in enumerate(_unit_ranking(scores, self._unit), start=1):
-                unit_score[key] += weight / (RRF_K + rank)
-        near_top = set(_ranked(dense)[:SUPPORT_RANK]) | set(_ranked(keyword)[:SUPPORT_RANK])
-        for key, members in groups.items():
-            supporting = [i for i in members[1:] if i in near_top][: GROUP_DEPTH - 1]
-            unit_score[key] += SUPPORT_WEIGHT * sum(fused[i] * GROUP_DECAY**k for k, i in enumerate(supporting))
+                unit_score[key] += weight / (self.params.rrf_k + rank)
         order = sorted(groups, key=unit_score.__getitem__, reverse=True)
         ranked, by_unit = [], {}
         for key in order:
             unit = [self._passage(i, unit_score[key], dense, keyword) for i in groups[key]]
             by_unit[key] = tuple(unit)
-            ranked.extend(unit[:PER_UNIT])
+            ranked.extend(unit[: self.params.per_unit])
         return [replace(p, rank=n) for n, p in enumerate(ranked, start=1)], by_unit
 
     def _passage(self, i: int, score: float, dense: dict[int, float], keyword: dict[int, float]) -> Passage:
@@ -132,7 +127,7 @@ class HybridRetriever:
             return Evidence(0.0, 0.0, 0.0)
         top_keyword = max(keyword.values(), default=0.0) or 1.0
         strength = {i: dense.get(i, 0.0) + keyword.get(i, 0.0) / top_keyword for i in set(dense) | set(keyword)}
-        best = sorted(strength, key=strength.__getitem__, reverse=True)[:EVIDENCE_DEPTH]
+        best = sorted(strength, key=strength.__getitem__, reverse=True)[: self.params.evidence_depth]
         return Evidence(
             dense=max(dense.values(), default=0.0),
             keyword=max(keyword.values(), default=0.0),
@@ -146,7 +141,7 @@ class HybridRetriever:
 
 def _unit_ranking(scores: dict[int, float], unit_of: Any) -> list[str]:
     order: list[str] = []
-    for i in sorted(scores, key=scores.__getitem__, reverse=True):
+    for i in _ranked(scores):
         key = unit_of(i)
         if key not in order:
             order.append(key)
@@ -175,31 +170,36 @@ def theme_number(chunk: Chunk) -> str | None:
 
 
 def _ranked(scores: dict[int, float]) -> list[int]:
-    return sorted(scores, key=scores.__getitem__, reverse=True)
+    """Best first; equal scores in chunk order (deterministic whatever the dict's history)."""
+    return [i for i, _ in sorted(scores.items(), key=_best_first)]
 
 
-def _rrf(rankings: list[list[int]], weights: tuple[float, ...]) -> dict[int, float]:
+def _best_first(item: tuple[int, float]) -> tuple[float, int]:
+    return (-item[1], item[0])
+
+
+def rrf(rankings: list[list[int]], weights: tuple[float, ...], k: int) -> dict[int, float]:
     """Reciprocal rank fusion, each ranking weighted by how decisive its scores are."""
     fused: dict[int, float] = defaultdict(float)
-    for ranking, weight in zip(rankings, weights, strict=False):
+    for ranking, weight in zip(rankings, weights, strict=True):
         for rank, i in enumerate(ranking, start=1):
-            fused[i] += weight / (RRF_K + rank)
+            fused[i] += weight / (k + rank)
     return dict(fused)
 
 
-def _dense_confidence(scores: dict[int, float]) -> float:
+def dense_confidence(scores: dict[int, float], params: RetrievalParams) -> float:
     """e5 similarities are compressed: a flat top (no clear winner) says little about the ranking."""
-    top = sorted(scores.values(), reverse=True)[:10]
+    top = sorted(scores.values(), reverse=True)[: params.confidence_depth]
     if len(top) < 2:
-        return MIN_WEIGHT
-    return min(1.0, max(MIN_WEIGHT, (top[0] - top[-1]) / DENSE_DECISIVE_GAP))
+        return params.min_weight
+    return min(1.0, max(params.min_weight, (top[0] - top[-1]) / params.dense_decisive_gap))
 
 
-def _keyword_confidence(scores: dict[int, float]) -> float:
-    top = sorted(scores.values(), reverse=True)[:10]
+def keyword_confidence(scores: dict[int, float], params: RetrievalParams) -> float:
+    top = sorted(scores.values(), reverse=True)[: params.confidence_depth]
     if len(top) < 2 or top[0] <= 0:
-        return MIN_WEIGHT
-    return min(1.0, max(MIN_WEIGHT, (top[0] - top[-1]) / top[0] / KEYWORD_DECISIVE_GAP))
+        return params.min_weight
+    return min(1.0, max(params.min_weight, (top[0] - top[-1]) / top[0] / params.keyword_decisive_gap))
 
 
 def stems(text: str) -> set[str]:

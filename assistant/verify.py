@@ -10,7 +10,7 @@ cited), except the abstention phrase. The sources' vectors are the ones stored i
 (``Index.vectors_of``); only the sentences are embedded.
 
 The weights and the threshold are data (``assistant/verifier.toml``), calibrated on the eval
-cases by ``python -m assistant calibrate-verifier`` (``assistant/verify_calibrate.py``; method
+cases by ``python -m eval calibrate-verifier`` (``eval/calibrate_verifier.py``; method
 and figures in ``docs/llm.md``): the highest recall at a precision of at least 0.95 on held-out
 recommendations. Measured there: precision 0.957, recall 0.953 (sentences of the gold passage,
 verbatim and reworded, against it; the same sentences against the other passages given to the
@@ -38,9 +38,8 @@ import numpy as np
 
 from corpus.errors import ConfigError
 from corpus.records import Chunk
-from ingest.clean import fold
 from ingest.embed import Embedder
-from ingest.keyword import stemmer, stopwords
+from ingest.text import fold, stemmer, stopwords
 
 VERIFIER_FILE = Path(__file__).with_name("verifier.toml")
 
@@ -80,7 +79,7 @@ def load_weights(path: Path = VERIFIER_FILE) -> Weights:
     except (OSError, KeyError, ValueError) as exc:
         raise ConfigError(
             f"The verifier weights {str(path)!r} are missing or invalid ({exc}). "
-            "Restore the file or run: python -m assistant calibrate-verifier"
+            "Restore the file or run: python -m eval calibrate-verifier"
         ) from exc
 
 

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from corpus.settings import apply_offline_env, get_settings  # noqa: E402
 from eval.cases import Case, load_cases  # noqa: E402
 from eval.metrics import first_relevant_rank, hit_at, reciprocal_rank  # noqa: E402
-from ingest.clean import fold  # noqa: E402
+from ingest.text import fold  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:

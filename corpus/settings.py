@@ -79,16 +79,24 @@ class RetrievalSettings(_Section):
         default="hybrid", description="Keyword + dense fused (hybrid), keyword only (text), or dense only."
     )
     top_k: int = Field(default=10, description="Passages returned as ranked evidence.")
+    params: dict[str, int | float] = Field(
+        default_factory=dict,
+        description="Overrides of the retrieval tuning knobs by name (assistant/params.py RetrievalParams).",
+    )
 
 
 class AnswerSettings(_Section):
     max_question_chars: int = Field(default=2000, description="Longer questions are refused.")
     thresholds: Path = Field(
         default=PROJECT_ROOT / "assistant" / "thresholds.toml",
-        description="Calibrated abstention thresholds (written by `python -m assistant calibrate`).",
+        description="Calibrated abstention thresholds (written by `python -m eval calibrate`).",
     )
     persona: Literal["ondernemer", "beleidsmedewerker"] = Field(
         default="ondernemer", description="Default persona when a question does not name one."
+    )
+    compose: dict[str, int | float] = Field(
+        default_factory=dict,
+        description="Overrides of the composer's tuning knobs by name (assistant/params.py ComposeParams).",
     )
 
 

@@ -2,6 +2,9 @@
 
 Exit code 0 when the gate passes, 1 when a metric is below its threshold or dropped beyond the
 margin, 2 on a usage error. ``--update-baseline`` accepts the current figures as the new baseline.
+``python -m eval calibrate`` fits the abstention thresholds on the train split and reports the
+held-out split (``eval/calibrate.py``); ``python -m eval calibrate-verifier`` fits the citation
+verifier's weights (``eval/calibrate_verifier.py``).
 ``--llm`` runs the language-model mode instead (``eval/llm_mode.py``: the configured model,
 ``ADVIESWIJZER_LLM__*``; ``--limit`` cases spread over the file; writes ``report-llm.md``, no gate).
 """
@@ -15,6 +18,9 @@ from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] in (["calibrate"], ["calibrate-verifier"]):
+        return _calibrate(argv[0])
     parser = argparse.ArgumentParser(prog="python -m eval", description="Evaluate the assistant on eval/cases.jsonl.")
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive llama-index baseline")
     parser.add_argument("--update-baseline", action="store_true", help="write the figures to eval/baseline.json")
@@ -42,6 +48,24 @@ def main(argv: list[str] | None = None) -> int:
         gate.BASELINE_FILE.write_text(json.dumps(report["overall"], indent=1) + "\n", encoding="utf-8")
         print(f"Baseline updated: {gate.BASELINE_FILE}")
     return 1 if report["gate"] else 0
+
+
+def _calibrate(command: str) -> int:
+    from corpus.errors import AdvieswijzerError
+    from corpus.settings import apply_offline_env
+
+    apply_offline_env()
+    try:
+        if command == "calibrate":
+            from eval.calibrate import main as calibrate_abstention
+
+            return calibrate_abstention()
+        from eval.calibrate_verifier import main as calibrate_verifier
+
+        return calibrate_verifier()
+    except AdvieswijzerError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
 
 
 def evaluate(with_baseline: bool = True, assistant=None, cases=None) -> dict:

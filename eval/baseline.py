@@ -12,8 +12,8 @@ from corpus.manifest import discover, load_manifest
 from corpus.records import Catalogue
 from corpus.settings import Settings
 from eval.cases import Case
-from ingest.clean import fold
 from ingest.embed import Embedder, make_embedder
+from ingest.text import fold
 
 TOP_K = 10
 

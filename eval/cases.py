@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 CASES_FILE = Path(__file__).with_name("cases.jsonl")
+Split = Literal["train", "heldout"]
+SPLITS: tuple[Split, ...] = ("train", "heldout")
 
 Category = Literal[
     "recommendation",
@@ -51,3 +54,11 @@ def load_cases(path: Path = CASES_FILE) -> list[Case]:
             except ValueError as exc:
                 raise ValueError(f"{path}:{number}: invalid case: {exc}") from exc
     return cases
+
+
+def split_of(case: Case) -> Split:
+    """Half of the cases are held out from every fit (abstention thresholds, tuning): a fixed
+    hash of the case id, or of its paraphrase group so that a group never straddles the split.
+    The gate reads the held-out figures."""
+    key = case.paraphrase_group or case.id
+    return "heldout" if zlib.crc32(key.encode("utf-8")) % 2 else "train"

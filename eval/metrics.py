@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from corpus.records import Chunk
 from eval.cases import Case
-from ingest.clean import fold
+from ingest.text import fold
 
 
 def belongs(rec_id: str | None, expected: Sequence[str]) -> bool:

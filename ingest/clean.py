@@ -1,8 +1,8 @@
-"""Pure text cleaning: normalise for display and quotes, fold further for search.
+"""Pure text cleaning for display and quotes.
 
 ``normalize`` keeps the wording (quotes show what the document says, with OCR glitches such
-as "Al" for "AI" repaired); ``fold`` is the search form (lower case, diacritics removed, so
-"efficiënter" finds the OCR's "efficiénter").
+as "Al" for "AI" repaired); the search form (``fold``) lives with the other text functions of
+the index in ``ingest/text.py``.
 """
 
 from __future__ import annotations
@@ -45,12 +45,6 @@ def fix_ai(text: str) -> str:
 
     text = text.replace("A.l.", "AI")
     return _AL.sub(replace, text)
-
-
-def fold(text: str) -> str:
-    """The search form: lower case without diacritics."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def is_debris(text: str) -> bool:

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ingest import rules
-from ingest.clean import fold, join_lines, strip_trailing_bullet
+from ingest.clean import join_lines, strip_trailing_bullet
 from ingest.outline import Outline, TextLine, is_title_like, numbered
+from ingest.text import fold, stopwords
 
 MATCH_THRESHOLD = 0.5
 
@@ -50,7 +52,13 @@ class Found:
 def tokens(text: str) -> set[str]:
     """Comparable word stems: folded, split on hyphens, cut to 7 characters."""
     words = re.findall(r"[a-z0-9]+", fold(text))
-    return {w[:7] for w in words if len(w) > 1 and w not in rules.STOPWORDS}
+    stop = _stop()
+    return {w[:7] for w in words if len(w) > 1 and w not in stop}
+
+
+@lru_cache(maxsize=1)
+def _stop() -> frozenset[str]:
+    return frozenset(stopwords())
 
 
 def similarity(a: str, b: str) -> float:

@@ -31,39 +31,3 @@ BEST_PRACTICE = re.compile(
 )
 EXAMPLE_HINT = re.compile(r"\bis een voorbeeld van\b")
 SKIP_SECTIONS = re.compile(r"^(?:Inhoud|Inhoudsopgave|Geraadpleegde literatuur|Literatuur|Literatuurlijst)\s*$")
-
-STOPWORDS = frozenset(
-    [
-        "de",
-        "het",
-        "een",
-        "en",
-        "van",
-        "in",
-        "op",
-        "te",
-        "voor",
-        "met",
-        "aan",
-        "bij",
-        "om",
-        "als",
-        "dat",
-        "die",
-        "er",
-        "is",
-        "zijn",
-        "wordt",
-        "worden",
-        "of",
-        "ook",
-        "naar",
-        "door",
-        "uit",
-        "over",
-        "tot",
-        "zo",
-        "je",
-        "we",
-    ]
-)

@@ -62,7 +62,7 @@ def _wait_for_line(server: AppServer, line: str, timeout_s: float = 10.0) -> Non
         time.sleep(0.05)
 
 
-def _start(env: dict[str, str], folder: Path) -> AppServer:
+def launch_app(env: dict[str, str], folder: Path) -> AppServer:
     port = free_port()
     feedback = folder / "feedback.jsonl"
     env = {
@@ -83,12 +83,12 @@ def _start(env: dict[str, str], folder: Path) -> AppServer:
     try:
         _wait_until_ready(server, started)
     except AssertionError:
-        _stop(server)
+        stop_app(server)
         raise
     return server
 
 
-def _stop(server: AppServer) -> None:
+def stop_app(server: AppServer) -> None:
     server.process.terminate()
     try:
         server.process.wait(timeout=10)
@@ -109,9 +109,9 @@ def app_env(real_settings) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def app_server(app_env, tmp_path_factory) -> Iterator[AppServer]:
     """One ``python app.py`` for the page tests of a session (browser and HTTP checks)."""
-    server = _start(app_env, tmp_path_factory.mktemp("app"))
+    server = launch_app(app_env, tmp_path_factory.mktemp("app"))
     yield server
-    _stop(server)
+    stop_app(server)
 
 
 @pytest.fixture
@@ -120,12 +120,12 @@ def start_app() -> Iterator[Callable[[dict[str, str], Path], AppServer]]:
     started: list[AppServer] = []
 
     def start(env: dict[str, str], folder: Path) -> AppServer:
-        started.append(_start(env, folder))
+        started.append(launch_app(env, folder))
         return started[-1]
 
     yield start
     for server in started:
-        _stop(server)
+        stop_app(server)
 
 
 @pytest.fixture(scope="session")

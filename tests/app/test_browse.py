@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant import browse
+from assistant.page import browse
 
 
 def test_search_needs_every_word_and_reads_practices(tiny_catalogue):

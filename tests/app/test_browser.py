@@ -16,8 +16,9 @@ from urllib.parse import urljoin
 
 import pytest
 
-from assistant.feedback import read_feedback
-from ingest.clean import fold, normalize
+from assistant.page.feedback import read_feedback
+from ingest.clean import normalize
+from ingest.text import fold
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the Python package)")

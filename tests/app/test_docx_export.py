@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import docx
 
-from assistant.docx_export import export, file_stem, to_docx
-from assistant.policy_note import draft, to_markdown
+from assistant.notes.docx_export import export, file_stem, to_docx
+from assistant.notes.policy_note import draft, to_markdown
 
 EDITED = """# Beleidsnotitie: scholing
 

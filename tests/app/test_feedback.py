@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from assistant.feedback import append_feedback, feedback_for, read_feedback
+from assistant.page.feedback import append_feedback, feedback_for, read_feedback
 from corpus.errors import AdvieswijzerError, FeedbackError
 
 

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from assistant.feedback import read_feedback
+from assistant.page.feedback import read_feedback
 from corpus.settings import AppSettings
 
 gr = pytest.importorskip("gradio")

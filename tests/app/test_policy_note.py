@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from assistant import policy_note
-from assistant.policy_note import draft, sentences, to_markdown
+from assistant.notes import policy_note
+from assistant.notes.policy_note import draft, sentences, to_markdown
 
 SECTIONS = ["Aanleiding", "Wat adviseren de SER-adviezen", "Voorbeelden uit de praktijk", "Overwegingen"]
 
@@ -123,7 +123,8 @@ def test_candidates_follow_citations_then_passages(tiny_answer, tiny_catalogue):
 def _letters(text: str) -> str:
     """Letters only, folded, after the ingest's own normalisation: the OCR's "Al" is "AI", and the
     PDF's footnote numbers ("werknemers3") that the ingest drops do not count."""
-    from ingest.clean import fold, normalize
+    from ingest.clean import normalize
+    from ingest.text import fold
 
     return re.sub(r"[^a-z]", "", fold(normalize(text)))
 

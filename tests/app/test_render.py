@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant import render
+from assistant.page import render
 from assistant.records import Answer, Persona
 
 

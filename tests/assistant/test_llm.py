@@ -22,7 +22,7 @@ from assistant.serialize import answer_to_dict
 from assistant.verify import SUPPORT_THRESHOLD, Status, parse_markers, split_sentences
 from corpus.errors import PromptError
 from corpus.settings import LLMSettings, Settings
-from ingest.keyword import stopwords
+from ingest.text import stopwords
 from tests.fakes.openai_server import (
     GARBAGE,
     Behaviour,
@@ -79,7 +79,7 @@ def compose(llm_assistant: Any, composer: Any = None, question: str = QUESTION) 
     """What the composer makes of the question; records the seconds the composer took in ``.seconds``."""
     a = llm_assistant
     query = understand(question, a.index.vocabulary, stopwords())
-    retrieval = a.retriever.retrieve(query, Filters(), a.settings.retrieval.top_k)
+    retrieval = a.retriever.retrieve(query, Filters())
     started = time.monotonic()
     result = (composer or a.composer).compose(query, Persona.ONDERNEMER, retrieval, a.index.catalogue)
     compose.seconds = time.monotonic() - started  # type: ignore[attr-defined]

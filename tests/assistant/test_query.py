@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.query import detect_language, expansions, split_compound, understand
-from ingest.keyword import stopwords
+from ingest.text import stopwords
 
 
 def test_language():

@@ -70,7 +70,7 @@ def test_summary_of_no_results_is_empty():
 
 def test_random_retriever_really_differs(assistant):
     from assistant.query import understand
-    from ingest.keyword import stopwords
+    from ingest.text import stopwords
 
     query = understand("Wat is de J-curve?", assistant.index.vocabulary, stopwords())
     real = assistant.retriever.retrieve(query)

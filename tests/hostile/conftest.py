@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 
-from tests.app.conftest import AppServer, _start, _stop, app_env  # noqa: F401 - app_env is a fixture used here
+from tests.app.conftest import AppServer, app_env, launch_app, stop_app  # noqa: F401 - app_env is a fixture used here
 
 
 @contextmanager
@@ -37,6 +37,6 @@ def time_budget() -> Callable[[float, str], AbstractContextManager[None]]:
 @pytest.fixture(scope="session")
 def hostile_app(app_env, tmp_path_factory) -> Iterator[AppServer]:  # noqa: F811 - app_env is the imported fixture
     """Its own ``python app.py`` on 127.0.0.1 (no streaming pause, so many questions stay fast)."""
-    server = _start({**app_env, "ADVIESWIJZER_APP__STREAM_DELAY_S": "0"}, tmp_path_factory.mktemp("hostile-app"))
+    server = launch_app({**app_env, "ADVIESWIJZER_APP__STREAM_DELAY_S": "0"}, tmp_path_factory.mktemp("hostile-app"))
     yield server
-    _stop(server)
+    stop_app(server)

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from assistant import render
 from assistant.compose import phrase
+from assistant.page import render
 from assistant.records import Answer, Filters, Persona
 from corpus.errors import EmptyQuestionError, QuestionError, QuestionTooLongError
 from tests.hostile.strategies import INJECTIONS, QUESTIONS, blank_text, hostile_text, long_text

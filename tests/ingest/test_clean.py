@@ -8,7 +8,6 @@ from corpus.records import Line, Page
 from ingest.clean import (
     clean_page_lines,
     fix_ai,
-    fold,
     is_debris,
     join_hyphenated,
     join_lines,
@@ -17,6 +16,7 @@ from ingest.clean import (
     strip_bullet,
     strip_trailing_bullet,
 )
+from ingest.text import fold
 
 
 @pytest.mark.parametrize(

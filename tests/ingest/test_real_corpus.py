@@ -15,7 +15,7 @@ from corpus.manifest import discover, load_manifest
 from corpus.records import ChunkKind
 from corpus.settings import Settings
 from ingest.build import ingest_document
-from ingest.clean import fold
+from ingest.text import fold
 
 OV = "ser-overijssel-arbeidsproductiviteit"
 AIW = "ser-ai-en-werk"

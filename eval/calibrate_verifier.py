@@ -16,7 +16,7 @@ Cases are split by recommendation (a third held out, by a stable hash), so no pa
 parts. On the training part every weight combination of the grid is scored; the choice has the
 highest recall at a precision of at least ``TRAIN_PRECISION`` (a margin above the stated target
 ``PRECISION_TARGET``), and the report gives precision and recall on the held-out part.
-``python -m assistant calibrate-verifier`` prints the figures and writes ``assistant/verifier.toml``.
+``python -m eval calibrate-verifier`` prints the figures and writes ``assistant/verifier.toml``.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ import numpy as np
 
 from assistant.verify import Weights, content_stems, lexical_support, load_weights, source_sentences
 from corpus.records import Chunk
-from ingest.clean import fold
 from ingest.embed import Embedder
+from ingest.text import fold
 
 PRECISION_TARGET = 0.95  # what the verifier promises on held-out recommendations
 TRAIN_PRECISION = 0.97  # what the choice demands on the training part, for a margin
@@ -166,14 +166,14 @@ def case_sources(assistant: Any, cases: Sequence[Any]) -> list[CaseSources]:
     from assistant.query import understand
     from assistant.records import Filters
     from eval.metrics import belongs, relevant
-    from ingest.keyword import stopwords
+    from ingest.text import stopwords
 
     found = []
     for case in cases:
         if case.should_abstain or not case.expected_recommendations:
             continue
         query = understand(case.question, assistant.index.vocabulary, stopwords())
-        retrieval = assistant.retriever.retrieve(query, Filters(), assistant.settings.retrieval.top_k)
+        retrieval = assistant.retriever.retrieve(query, Filters())
         given = [p.chunk for p in retrieval.passages[: assistant.settings.llm.sources]]
         gold = next((c for c in given if belongs(c.recommendation_id, case.expected_recommendations)), None)
         if gold is None or not gold.recommendation_id:
@@ -348,7 +348,7 @@ def write_weights(path: Path, result: Calibration) -> None:
     w, test, train = result.weights, result.held_out, result.train
     lines = [
         "# Weights of the citation verifier (assistant/verify.py), calibrated on eval/cases.jsonl",
-        "# by `python -m assistant calibrate-verifier` (method and figures: docs/llm.md).",
+        "# by `python -m eval calibrate-verifier` (method and figures: docs/llm.md).",
         f"# {result.cases} cases, {result.claims} claims; target precision >= {PRECISION_TARGET} held out.",
         f"# train:    precision {train.precision:.3f}, recall {train.recall:.3f} "
         f"({train.positives} supported, {train.negatives} unsupported pairs)",
@@ -365,3 +365,29 @@ def write_weights(path: Path, result: Calibration) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
     load_weights.cache_clear()
     load_weights(path)  # what was written must load
+
+
+def main() -> int:
+    """``python -m eval calibrate-verifier``: fit the verifier's weights, print the held-out figures."""
+    from assistant.assistant import Assistant
+    from assistant.verify import VERIFIER_FILE, load_weights
+    from eval.cases import load_cases
+
+    assistant = Assistant()
+    index = assistant.index
+    cases = case_sources(assistant, load_cases())
+    pairs = build_pairs(cases, unrelated_picker(index.chunks), dutch_synonyms(index.vocabulary))
+    print(f"{len(cases)} cases, {len(pairs)} pairs, {len({p.claim for p in pairs})} claims to embed …", flush=True)
+
+    def vector_of(chunk: Any) -> Any:
+        found = index.vectors_of([chunk])
+        return None if found is None else found[0]
+
+    lexical, cosine = features(pairs, assistant.embedder, vector_of)
+    before = load_weights()
+    result = calibrate(pairs, lexical, cosine)
+    write_weights(VERIFIER_FILE, result)
+    print(VERIFIER_FILE.read_text(encoding="utf-8"))
+    print(f"the weights before, held out: {before} -> {held_out_figures(before, pairs, lexical, cosine)}")
+    print(f"repair of a wrong citation (held out): {result.repair}")
+    return 0

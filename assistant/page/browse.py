@@ -7,9 +7,9 @@ import html
 import re
 from collections.abc import Sequence
 
-from assistant.render import pdf_url
+from assistant.page.render import pdf_url
 from corpus.records import BestPractice, Catalogue, Document, Recommendation
-from ingest.clean import fold
+from ingest.text import fold
 
 ASK_ABOUT = "Wat adviseert de SER over '{title}'?"  # the question behind "Vraag hierover"
 
