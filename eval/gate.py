@@ -1,8 +1,10 @@
 """The CI gate: every metric must reach its threshold and may not drop far below the baseline.
 
-``eval/thresholds.toml`` holds a minimum (or, for latency and false abstention, a maximum) per
-metric: they start where the system is and only ever go up. ``eval/baseline.json`` holds the
-last accepted overall figures; a metric may not fall more than ``margin`` below it.
+The gate reads the **held-out** split (``eval/cases.py`` ``split_of``): figures of cases that no
+fit (abstention thresholds, tuning) has seen. ``eval/thresholds.toml`` holds a minimum (or, for
+latency and false abstention, a maximum) per metric: they start where the system is and only
+ever go up. ``eval/baseline.json`` holds the last accepted held-out figures; a metric may not
+fall more than ``margin`` below it.
 """
 
 from __future__ import annotations

@@ -130,12 +130,13 @@ def judge(case: Case, extractive: Answer, answer: Answer, assistant: Any) -> Jud
 def evaluate_llm(extractive: Any, llm: Any, cases: Sequence[Case]) -> dict[str, Any]:
     """Every case through both assistants (same index); the figures side by side."""
     catalogue = llm.index.catalogue
+    chunks = {c.chunk_id: c for c in llm.index.chunks}
     judged, extractive_results, llm_results = [], [], []
     for case in cases:
         plain = extractive.ask(case.question, case.persona)
         answer = llm.ask(case.question, case.persona)
-        extractive_results.append(run_case(case, plain, catalogue))
-        llm_results.append(run_case(case, answer, catalogue))
+        extractive_results.append(run_case(case, plain, catalogue, chunks))
+        llm_results.append(run_case(case, answer, catalogue, chunks))
         judged.append(judge(case, plain, answer, llm))
     outcomes = Counter(j.outcome for j in judged)
     asked = sum(n for o, n in outcomes.items() if o is not Outcome.NOT_ASKED)

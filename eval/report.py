@@ -40,13 +40,22 @@ def render(report: dict[str, Any]) -> str:
         f"index {report['index_version']}; embedder {report['embedder']}.\n"
     ]
     lines += ["## Overall\n", _table({"assistant": report["overall"], **report.get("baseline", {})})]
+    if report.get("split"):
+        lines += [
+            "\n## Train and held-out splits\n",
+            "Thresholds are fitted on `train` only (`python -m eval calibrate`); the gate reads `heldout`.\n",
+            _table(report["split"]),
+        ]
     lines += ["\n## Targets (issue: evaluation suite)\n", _targets(report["overall"])]
     lines += ["\n## Per category\n", _table(report["per_category"])]
     lines += ["\n## Per document\n", _table(report["per_document"])]
     if report.get("gate"):
         lines += ["\n## Gate\n"] + [f"- FAIL {f}" for f in report["gate"]]
     else:
-        lines += ["\n## Gate\n", "All thresholds met, no drop beyond the margin from `eval/baseline.json`."]
+        lines += [
+            "\n## Gate\n",
+            "All thresholds met on the held-out split, no drop beyond the margin from `eval/baseline.json`.",
+        ]
     return "\n".join(lines) + "\n"
 
 

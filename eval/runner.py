@@ -8,7 +8,8 @@ Metrics (per case, then averaged overall, per category and per document):
   recommendation and its sub-recommendations count for each other);
 * ``citation_recall`` – share of cases whose answer cites an expected recommendation;
 * ``page_accuracy`` – share of citations on an expected page or a page of an expected recommendation;
-* ``support`` – share of answer sentences that are exactly the quote they cite;
+* ``support`` – share of answer sentences (after a template phrase) found verbatim in the text of
+  the chunk their ``[n]`` cites, looked up in the index (not in the composer's own record);
 * ``abstention_accuracy`` – share of out-of-scope/injection/nonsense cases that abstained;
 * ``false_abstention`` – share of in-scope cases that abstained;
 * ``paraphrase_agreement`` – share of paraphrase pairs whose first cited recommendation agrees;
@@ -21,10 +22,10 @@ import itertools
 import re
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from assistant.compose import phrase
+from assistant.compose import phrase, templates
 from assistant.records import Answer
 from corpus.records import Catalogue, Chunk
 from eval.cases import Case
@@ -41,11 +42,12 @@ class CaseResult:
     cited: list[str] = field(default_factory=list)  # recommendation ids, in citation order
     precise: list[bool] = field(default_factory=list)  # per cited recommendation: expected?
     pages_ok: list[bool] = field(default_factory=list)  # per citation: on an expected page?
-    supported: list[bool] = field(default_factory=list)  # per answer sentence: equals its quote?
+    supported: list[bool] = field(default_factory=list)  # per answer sentence: in the text of the chunk it cites?
     latency_ms: float = 0.0
 
 
-def run_case(case: Case, answer: Answer, catalogue: Catalogue) -> CaseResult:
+def run_case(case: Case, answer: Answer, catalogue: Catalogue, chunks: Mapping[str, Chunk] | None = None) -> CaseResult:
+    """Score one answer; ``chunks`` (the index's chunks by id) is needed for ``support``."""
     result = CaseResult(
         case,
         first_relevant_rank([p.chunk for p in answer.passages], case),
@@ -59,7 +61,7 @@ def run_case(case: Case, answer: Answer, catalogue: Catalogue) -> CaseResult:
             result.cited.append(citation.recommendation_id)
             result.precise.append(_related(citation.recommendation_id, case.expected_recommendations))
         result.pages_ok.append(citation.page_label in expected_pages)
-    result.supported = sentence_support(answer)
+    result.supported = sentence_support(answer, chunks) if chunks is not None else []
     return result
 
 
@@ -71,16 +73,28 @@ def _pages_of(rec_ids: Sequence[str], catalogue: Catalogue) -> set[str]:
     return {label for r in catalogue.recommendations if r.rec_id in rec_ids for label in r.page_labels}
 
 
-def sentence_support(answer: Answer) -> list[bool]:
-    """Per answer sentence with a ``[n]`` marker: is it exactly its cited quote (after a template)?"""
-    quotes = {c.n: c.quote for c in answer.citations}
+def sentence_support(answer: Answer, chunks: Mapping[str, Chunk]) -> list[bool]:
+    """Per answer line with a ``[n]`` marker: is what it says, after a fixed template phrase, found
+    verbatim in the text of the chunk that citation n points at? The chunk comes from the index,
+    so a composer that stores a quote it did not take from the source is caught."""
+    cited = {c.n: chunks.get(c.chunk_id) for c in answer.citations}
+    prefixes = _template_prefixes(answer.language)
     supported = []
     for line in answer.answer.split(f"\n\n{phrase(answer.language, 'sources')}\n")[0].splitlines():
         match = _MARKED.match(line)
         if match:
-            quote = quotes.get(int(match.group(2)), "")
-            supported.append(bool(quote) and match.group(1).endswith(quote))
+            chunk = cited.get(int(match.group(2)))
+            said = prefixes.sub("", match.group(1), count=1).strip()
+            supported.append(chunk is not None and bool(said) and said in chunk.text)
     return supported
+
+
+def _template_prefixes(language: str) -> re.Pattern[str]:
+    """The template phrases that may open a quoted line ("Voorbeeld uit de praktijk: {name}.")."""
+    patterns = [
+        re.escape(text).replace(r"\{name\}", ".+?") for key, text in templates()[language].items() if key == "practice"
+    ]
+    return re.compile(rf"^(?:{'|'.join(patterns)})\s+")
 
 
 def summarize(results: list[CaseResult]) -> dict[str, float]:
