@@ -237,7 +237,7 @@ def _chat_tab(page: Page) -> dict[str, Any]:
                 gr.Markdown("### Bronnen")
                 sources = gr.HTML(render.empty_sources_html(render.text("sources_placeholder")), elem_id="bronnen")
         answers = gr.State({})
-        ask = {
+        ask: dict[str, Any] = {
             "fn": page.respond,
             "inputs": [question, chatbot, persona, documents, answers],
             "outputs": [chatbot, question, sources, answers],

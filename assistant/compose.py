@@ -115,7 +115,7 @@ class ExtractiveComposer:
 def _units(passages: list[Passage], groups: dict[str, tuple[Passage, ...]], params: ComposeParams) -> list[_Unit]:
     """The best recommendations (or sections) of the ranked evidence, each with all its passages."""
     best = passages[0].score if passages else 0.0
-    units = []
+    units: list[_Unit] = []
     for p in passages:
         if p.score < params.unit_cutoff * best or len(units) == params.max_units:
             break
@@ -160,7 +160,7 @@ def _best_sentences(
             words = stems(sentence)
             score = len(words & wanted) + 0.5 * len(words & _PERSONA_WORDS[persona]) / 3 - 0.1 * p_rank - 0.02 * s_rank
             scored.append((score, p_rank, s_rank, sentence, passage.chunk))
-    unique = {}
+    unique: dict[str, tuple[float, int, int, str, Chunk]] = {}
     for item in sorted(scored, key=lambda x: -x[0]):
         unique.setdefault(item[3], item)
     best = list(unique.values())[: params.max_sentences]

@@ -164,7 +164,7 @@ class LLMComposer:
         """An ``LLMDraft`` each time a streamed sentence passes the verifier, then the ``LLMComposed``."""
         sources, prompt, abstain = self._prepare(query, persona, retrieval)
         vectors = self._vectors(sources)
-        buffer, checked = SentenceBuffer(), []
+        buffer, checked = SentenceBuffer(), list[CheckedSentence]()
         try:
             for piece in itertools.chain(self.stream(prompt), [None]):  # None: the end, flush the last sentence
                 for line, sentence in buffer.feed(piece) if piece is not None else buffer.close():

@@ -105,7 +105,8 @@ def write_thresholds(path: Path, results: list[Result], held_out: list[Result] |
         "# Abstention thresholds per question language, fitted on the train split of eval/cases.jsonl",
         "# by `python -m eval calibrate` (eval/calibrate.py); the held-out split was not seen by the fit.",
     ]
-    for r, h in zip(results, held_out or [None] * len(results), strict=True):
+    scored: list[Result | None] = list(held_out) if held_out else [None] * len(results)
+    for r, h in zip(results, scored, strict=True):
         t = r.thresholds
         lines += [
             f"# {r.language} train: {r.in_scope} in-scope cases, {r.false_abstentions} abstained; "

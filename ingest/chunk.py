@@ -99,7 +99,9 @@ def _split(lines: list[TextLine], size: int, overlap: int) -> list[tuple[list[Te
         text = join_lines(x.text for x in paragraph)
         for k, sentence in enumerate(_SENTENCE_END.split(text)):
             sentences.append((("\n" if k == 0 else "") + sentence, paragraph[0]))
-    passages, current, words = [], [], 0
+    passages: list[list[tuple[str, TextLine]]] = []
+    current: list[tuple[str, TextLine]] = []
+    words = 0
     for sentence, line in sentences:
         n = len(sentence.split())
         if current and words + n > size:
@@ -141,7 +143,8 @@ def _continues(previous: str, text: str) -> bool:
 
 
 def _tail(passage: list[tuple[str, TextLine]], overlap: int) -> list[tuple[str, TextLine]]:
-    tail, words = [], 0
+    tail: list[tuple[str, TextLine]] = []
+    words = 0
     for sentence, line in reversed(passage):
         if words >= overlap:
             break

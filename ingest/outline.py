@@ -91,7 +91,7 @@ def _merge_wrapped_titles(lines: list[Line]) -> list[Line]:
             and ((nxt.text[:1].islower() and len(nxt.text) < 50) or len(nxt.text) < 20)
             and (after is None or after.gap_before)
         )
-        if wraps and is_title_like(join_hyphenated(line.text, nxt.text)):
+        if wraps and nxt is not None and is_title_like(join_hyphenated(line.text, nxt.text)):
             merged.append(replace(line, text=join_hyphenated(line.text, nxt.text), gap_before=True, x=-1.0))
             i += 2
             continue
