@@ -8,6 +8,7 @@ was measured against: docs/retrieval.md.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 from typing import Any, TypeVar
 
@@ -56,6 +57,8 @@ def _override(defaults: P, overrides: dict[str, Any], where: str) -> P:
         kind = known.get(name)
         if kind is None:
             raise ConfigError(f"{where}: unknown parameter '{name}'; known: {', '.join(known)}")
-        if not isinstance(value, int | float) or isinstance(value, bool) or (kind is int and value != int(value)):
+        if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+            raise ConfigError(f"{where}: '{name}' must be a finite {kind.__name__}, not {value!r}")
+        if kind is int and value != int(value):
             raise ConfigError(f"{where}: '{name}' must be a {kind.__name__}, not {value!r}")
     return replace(defaults, **{name: known[name](value) for name, value in overrides.items()})

@@ -32,7 +32,18 @@ from ingest.progress import Progress
 
 # The ingest key changes whenever the code that shapes chunks changes, so a build after an
 # upgrade re-chunks every file (unchanged chunk texts still reuse their vectors).
-_SHAPING_MODULES = ("pdf", "clean", "outline", "rules", "recommendations", "catalogue", "chunk", "keyword", "build")
+_SHAPING_MODULES = (
+    "pdf",
+    "clean",
+    "outline",
+    "rules",
+    "recommendations",
+    "catalogue",
+    "chunk",
+    "keyword",
+    "text",
+    "build",
+)
 
 
 @dataclass

@@ -63,6 +63,8 @@ def violations(module: str, source: str) -> list[str]:
             problems.append(f"{module} imports {target}: {theirs} is above {mine}")
         if theirs in APP_ONLY and mine not in (theirs, "app"):
             problems.append(f"{module} imports {target}: {theirs} is for app.py only")
+        if mine in APP_ONLY and theirs == "eval":
+            problems.append(f"{module} imports {target}: the page and the notes never use the eval")
         private = [n for n in names if n.startswith("_") and not n.startswith("__")]
         if private and target != module:
             problems.append(f"{module} imports private names {private} from {target}")
@@ -100,6 +102,7 @@ def test_every_package_declares_its_surface(package: Path) -> None:
         ("assistant.assistant", "from assistant.page import render", "app.py only"),
         ("eval.runner", "from assistant.notes.policy_note import draft", "app.py only"),
         ("assistant.llm", "from assistant.compose import _heading", "private"),
+        ("assistant.page.render", "from eval.cases import load_cases", "never use the eval"),
         ("app", "from assistant import page", ""),
     ],
 )
