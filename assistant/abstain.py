@@ -21,6 +21,7 @@ from pathlib import Path
 
 from assistant.query import Query
 from assistant.records import Evidence
+from assistant.understand import Understood
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,16 @@ class AbstentionRule:
         data = tomllib.loads(path.read_text(encoding="utf-8"))["abstain"]
         return cls({lang: Thresholds(**values) for lang, values in data.items()})
 
-    def should_abstain(self, query: Query, evidence: Evidence) -> bool:
-        if query.language == "nl" and query.unknown_names:
+    def should_abstain(self, question: Query | Understood, evidence: Evidence) -> bool:
+        """``question`` understood (``Understood``): a specific term the sources do not know is out of
+        scope whatever the evidence; the coverage then weighs the topic, not the asker's situation."""
+        if isinstance(question, Understood):
+            if question.out_of_sources:
+                return True
+            question = question.query
+        if question.language == "nl" and question.unknown_names:
             return True
-        return below(evidence, self.by_language[query.language])
+        return below(evidence, self.by_language[question.language])
 
 
 def below(evidence: Evidence, t: Thresholds) -> bool:

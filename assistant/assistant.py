@@ -5,18 +5,21 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from assistant.abstain import AbstentionRule
 from assistant.compose import Composed, Composer, ExtractiveComposer, phrase
 from assistant.index import Index, open_index
 from assistant.llm import LLMComposed, LLMComposer, LLMDraft  # the OpenAI client is imported only in make_llm
+from assistant.overview import compose_overview, overview_recommendations
 from assistant.params import compose_params, retrieval_params
 from assistant.query import understand
-from assistant.records import Answer, Draft, Filters, Persona
+from assistant.records import Answer, Draft, Filters, Persona, Reading
 from assistant.retrieve import HybridRetriever, RetrievalMode
-from corpus.errors import EmptyQuestionError, IndexMissingError, QuestionTooLongError
+from assistant.understand import Intent, Reader, Understood
+from corpus.errors import EmptyQuestionError, IndexMissingError, QuestionError, QuestionTooLongError
+from corpus.records import Recommendation
 from corpus.settings import Settings, apply_offline_env, get_settings
 from ingest import store
 from ingest.embed import Embedder, make_embedder
@@ -57,9 +60,10 @@ class Assistant:
             index, self.embedder, RetrievalMode(self.settings.retrieval.mode), retrieval_params(self.settings)
         )
         composer = self._fixed_composer or self._default_composer(index)
-        _warm_up(index, retriever)
+        reader = Reader(index)
+        _warm_up(index, retriever, reader)
         with self._swap:
-            self.index, self.retriever, self.composer = index, retriever, composer
+            self.index, self.retriever, self.composer, self.reader = index, retriever, composer, reader
 
     def _default_composer(self, index: Index) -> Composer:
         """Extractive; with ``llm.enabled`` a language model whose answers fall back to the extractive one."""
@@ -87,9 +91,16 @@ class Assistant:
         finally:
             self._loading.release()
 
-    def ask(self, question: str, persona: Persona | str | None = None, filters: Filters | None = None) -> Answer:
-        """Answer one question: retrieve, then abstain or compose (a language model's answer verified)."""
-        *_, answer = self._answer(question, persona, filters, stream=False)
+    def ask(
+        self,
+        question: str,
+        persona: Persona | str | None = None,
+        filters: Filters | None = None,
+        history: Sequence[str] = (),
+    ) -> Answer:
+        """Answer one question: understand it (with the earlier questions of the conversation in
+        ``history``, oldest first), retrieve, then abstain or compose (a language model's answer verified)."""
+        *_, answer = self._answer(question, persona, filters, stream=False, history=history)
         assert isinstance(answer, Answer)
         return answer
 
@@ -102,30 +113,54 @@ class Assistant:
             raise QuestionTooLongError(len(cleaned), limit)
         return cleaned
 
+    def recommendations_for(self, topic: str, filters: Filters | None = None, limit: int = 10) -> list[Recommendation]:
+        """The recommendations that answer a topic (the policy note's "Zoek aanbevelingen"), best first:
+        the same understanding as a question, read as a civil servant's."""
+        answer = self.ask(topic, Persona.BELEIDSMEDEWERKER, filters)
+        known = {r.rec_id: r for r in self.index.catalogue.recommendations}
+        ids = [c.recommendation_id for c in answer.citations if not c.best_practice]
+        ids += [p.chunk.recommendation_id for p in answer.passages]
+        return [known[i] for i in dict.fromkeys(i for i in ids if i) if i in known][:limit]
+
     def ask_stream(
-        self, question: str, persona: Persona | str | None = None, filters: Filters | None = None
+        self,
+        question: str,
+        persona: Persona | str | None = None,
+        filters: Filters | None = None,
+        history: Sequence[str] = (),
     ) -> Iterator[Draft | Answer]:
         """``ask``, streamed. With a language model: a ``Draft`` each time a sentence of its answer has
         passed the verifier (never an unverified sentence), then the complete ``Answer``, which may
         replace the drafts (the extractive answer with a notice when the model fails or nothing it
         wrote is supported). Otherwise only the ``Answer``. Errors are raised as by ``ask``."""
-        return self._answer(question, persona, filters, stream=True)
+        return self._answer(question, persona, filters, stream=True, history=history)
 
     def _answer(
-        self, question: str, persona: Persona | str | None, filters: Filters | None, stream: bool
+        self,
+        question: str,
+        persona: Persona | str | None,
+        filters: Filters | None,
+        stream: bool,
+        history: Sequence[str] = (),
     ) -> Iterator[Draft | Answer]:
         question = self._validate(question)
         persona = Persona(persona or self.settings.answer.persona)
+        history = [h for h in (self._clean(h) for h in history) if h]
         self.refresh()
         with self._swap:
-            index, retriever, composer = self.index, self.retriever, self.composer
+            index, retriever, composer, reader = self.index, self.retriever, self.composer, self.reader
         started = time.perf_counter()
-        query = understand(question, index.vocabulary, stopwords())
-        retrieval = retriever.retrieve(query, filters or Filters())
+        understood = reader.read(question, history)
+        query = understood.query
+        filters = _scoped(filters or Filters(), understood)
+        retrieval = retriever.retrieve(query, filters)
         retrieved = time.perf_counter()
         composed = Composed(phrase(query.language, "abstain"), ())
-        answerable = bool(retrieval.passages) and not self.abstention.should_abstain(query, retrieval.evidence)
-        if answerable and stream and isinstance(composer, LLMComposer):
+        answerable = bool(retrieval.passages) and not self.abstention.should_abstain(understood, retrieval.evidence)
+        listed = overview_recommendations(understood, index.catalogue, retrieval) if answerable else []
+        if understood.intent is Intent.OVERVIEW and listed:
+            composed = compose_overview(understood, listed, index.catalogue, index.chunks)
+        elif answerable and stream and isinstance(composer, LLMComposer):
             for step in composer.compose_stream(query, persona, retrieval, index.catalogue):
                 if isinstance(step, LLMDraft):
                     shown = Answer(question, step.text, False, persona, query.language, step.citations)
@@ -142,9 +177,12 @@ class Assistant:
             "total": round((done - started) * 1000, 2),
         }
         abstained = composed.text == phrase(query.language, "abstain")
+        text = composed.text
+        if understood.follow_up and not abstained:
+            text = f"{phrase(query.language, 'reading', reading=understood.reading)}\n\n{text}"
         yield Answer(
             question,
-            composed.text,
+            text,
             abstained,
             persona,
             query.language,
@@ -152,10 +190,39 @@ class Assistant:
             retrieval.passages,
             timings,
             verification,
+            _reading(understood),
         )
 
+    def _clean(self, turn: str) -> str:
+        """An earlier question as ``_validate`` would take it, or "" (history never raises)."""
+        try:
+            return self._validate(str(turn))
+        except QuestionError:
+            return ""
 
-def _warm_up(index: Index, retriever: HybridRetriever) -> None:
+
+def _scoped(filters: Filters, understood: Understood) -> Filters:
+    """Documents the question names narrow retrieval, unless the caller chose documents already."""
+    if filters.doc_ids or not understood.scope.doc_ids:
+        return filters
+    return Filters(understood.scope.doc_ids, filters.themes, filters.kinds)
+
+
+def _reading(understood: Understood) -> Reading:
+    scope = understood.scope
+    return Reading(
+        str(understood.intent),
+        scope.doc_ids,
+        scope.themes,
+        scope.actor,
+        understood.follow_up,
+        understood.reading,
+        understood.query.text,
+    )
+
+
+def _warm_up(index: Index, retriever: HybridRetriever, reader: Reader) -> None:
     """Build the lazy lookups and touch every retriever once, so the first user waits no longer."""
-    _ = index.vocabulary, index.prefix_frequency
+    _ = index.vocabulary, index.prefix_frequency, reader.lexicon.stems, reader.lexicon.lemmas
     retriever.retrieve(understand("arbeidsproductiviteit mkb", index.vocabulary, stopwords()))
+    reader.read("Welke aanbevelingen doet de SER over personeelstekort?")

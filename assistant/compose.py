@@ -101,13 +101,13 @@ class ExtractiveComposer:
     ) -> str:
         lang = query.language
         head = unit.passages[0].chunk
-        lines = [_heading(lang, head, catalogue)]
+        lines = [heading(lang, head, catalogue)]
         for _, sentence, chunk in picked:
             if sentence not in used:
                 used.add(sentence)
                 lines.append(f"{sentence} [{_cite(citations, chunk, sentence)}]")
         for name, chunk in _practices(head, catalogue, unit.passages, self.practice_chunks):
-            quote = _first_sentence(chunk)
+            quote = first_sentence(chunk)
             lines.append(f"{phrase(lang, 'practice', name=name)} {quote} [{_cite(citations, chunk, quote)}]")
         return "\n".join(lines)
 
@@ -124,7 +124,7 @@ def _units(passages: list[Passage], groups: dict[str, tuple[Passage, ...]], para
     return units
 
 
-def _heading(lang: str, chunk: Chunk, catalogue: Catalogue) -> str:
+def heading(lang: str, chunk: Chunk, catalogue: Catalogue) -> str:
     doc = short_title(chunk.doc_title)
     if chunk.recommendation_id and chunk.recommendation:
         number = chunk.recommendation_id.rsplit(":", 1)[-1]
@@ -181,7 +181,7 @@ def _body(chunk: Chunk) -> str:
     return text
 
 
-def _first_sentence(chunk: Chunk) -> str:
+def first_sentence(chunk: Chunk) -> str:
     sentences = _sentences(_body(chunk))
     return sentences[0] if sentences else _body(chunk)[:240].strip()
 

@@ -101,6 +101,9 @@ class Query:
     keyword_text: str  # the text the keyword index searches: question + expansions + compound parts
     content_words: tuple[str, ...]  # folded content words of the question (for the evidence check)
     unknown_names: tuple[str, ...] = ()  # capitalised words inside the question that the corpus lacks
+    weights: tuple[
+        tuple[str, float], ...
+    ] = ()  # topic weight per content word (assistant/understand.py); IDF when empty
 
 
 def detect_language(text: str) -> str:

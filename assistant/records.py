@@ -101,6 +101,19 @@ class AnswerVerification:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """How the assistant read a question: shown in the JSON, and for a follow-up in the answer."""
+
+    intent: str  # advice, overview, definition, example, fact
+    doc_ids: tuple[str, ...] = ()  # documents named
+    themes: tuple[str, ...] = ()  # themes or main recommendations named
+    actor: str | None = None  # who is addressed ("gemeente", "werkgever", …)
+    follow_up: bool = False
+    reading: str = ""  # a follow-up as it was read, with the earlier turn's topic
+    searched: str = ""  # the text retrieval searched
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     answer: str
@@ -111,6 +124,7 @@ class Answer:
     passages: tuple[Passage, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
     verification: AnswerVerification | None = None  # only when a language model was asked
+    understood: Reading | None = None  # how the question was read (intent, scope, follow-up)
 
 
 @dataclass(frozen=True)

@@ -216,8 +216,9 @@ def coverage(query: Query, chunks: list[Chunk], index: Index) -> float:
     found, folded = stems(text), f" {' '.join(_WORD.findall(fold(text)))} "
     by_synonym = _covered_by_synonyms(query.text, folded)
     total = covered = 0.0
+    weights = dict(query.weights)
     for word in query.content_words:
-        weight = index.idf(word)
+        weight = weights[word] if word in weights else index.idf(word)
         total += weight
         if word in by_synonym or stemmer().stemWord(word) in found or (len(word) >= 5 and f" {word[:6]}" in folded):
             covered += weight

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.abstain import AbstentionRule, Thresholds, below
-from assistant.query import Query, understand
-from assistant.records import Evidence
+from assistant.query import Query
+from assistant.records import Evidence, Filters
+from assistant.understand import Understood
 
 __all__ = ["Result", "Sample", "calibrate", "main", "score", "write_thresholds"]
 
@@ -29,7 +30,7 @@ KEYWORD_ALONE_GRID = [8.0, 10.0, 12.0, 14.0, 99.0]
 
 @dataclass(frozen=True)
 class Sample:
-    query: Query
+    query: Query | Understood
     evidence: Evidence
     should_abstain: bool
 
@@ -49,7 +50,7 @@ def calibrate(samples: list[Sample]) -> list[Result]:
 
 
 def _calibrate_language(language: str, samples: list[Sample]) -> Result:
-    named_out = [s for s in samples if language == "nl" and s.query.unknown_names]
+    named_out = [s for s in samples if _refused_by_terms(s, language)]
     rest = [s for s in samples if s not in named_out]
     positives = [s.evidence for s in rest if not s.should_abstain]
     negatives = [s.evidence for s in rest if s.should_abstain]
@@ -70,6 +71,16 @@ def _calibrate_language(language: str, samples: list[Sample]) -> Result:
         sum(not s.should_abstain for s in samples),
         sum(s.should_abstain for s in samples),
     )
+
+
+def _refused_by_terms(sample: Sample, language: str) -> bool:
+    """Refused whatever the thresholds: an unknown specific term, or (Dutch) an unknown name."""
+    question = sample.query
+    if isinstance(question, Understood):
+        if question.out_of_sources:
+            return True
+        question = question.query
+    return language == "nl" and bool(question.unknown_names)
 
 
 def _margin(negatives: list[Evidence], t: Thresholds) -> float:
@@ -134,14 +145,13 @@ def main() -> int:
     """``python -m eval calibrate``: fit on the train split, report both splits, write the thresholds."""
     from assistant.assistant import Assistant
     from eval.cases import load_cases, split_of
-    from ingest.text import stopwords
 
     assistant = Assistant()
     samples: dict[str, list[Sample]] = {"train": [], "heldout": []}
     for case in load_cases():
-        query = understand(case.question, assistant.index.vocabulary, stopwords())
-        evidence = assistant.retriever.retrieve(query).evidence
-        samples[split_of(case)].append(Sample(query, evidence, case.should_abstain))
+        understood = assistant.reader.read(case.question, case.history)
+        evidence = assistant.retriever.retrieve(understood.query, _filters(understood)).evidence
+        samples[split_of(case)].append(Sample(understood, evidence, case.should_abstain))
     results = calibrate(samples["train"])
     held_out = [score(r.language, r.thresholds, samples["heldout"]) for r in results]
     write_thresholds(assistant.settings.answer.thresholds, results, held_out)
@@ -152,3 +162,7 @@ def main() -> int:
                 f"out-of-scope answered {r.false_answers}/{r.out_of_scope}"
             )
     return 0
+
+
+def _filters(understood: Understood) -> Filters:
+    return Filters(doc_ids=understood.scope.doc_ids)

@@ -24,7 +24,16 @@ Category = Literal[
     "out_of_scope",
     "injection",
     "nonsense",
+    # written as people ask (issue 11), by a helper who had not read the code
+    "situated",
+    "colloquial",
+    "scoped",
+    "overview",
+    "followup",
+    "near_domain",
+    "policy_topic",
 ]
+USER_CATEGORIES = ("situated", "colloquial", "scoped", "overview", "followup", "english", "near_domain", "policy_topic")
 
 
 class Case(BaseModel):
@@ -42,6 +51,8 @@ class Case(BaseModel):
     must_contain: tuple[str, ...] = ()
     should_abstain: bool = False
     paraphrase_group: str | None = None
+    history: tuple[str, ...] = ()  # earlier user questions of the conversation (follow-ups), oldest first
+    expected_complete: bool = False  # an overview: every expected recommendation must be listed
     notes: str = Field(default="")
 
 

@@ -18,6 +18,8 @@ COLUMNS = [
     "abstention_accuracy",
     "false_abstention",
     "paraphrase_agreement",
+    "right@3",
+    "overview_complete",
     "latency_p50_ms",
     "latency_p95_ms",
 ]
@@ -28,6 +30,7 @@ SHORT = {
     "abstention_accuracy": "abst.acc",
     "false_abstention": "false abst",
     "paraphrase_agreement": "paraphr",
+    "overview_complete": "complete",
     "latency_p50_ms": "p50 ms",
     "latency_p95_ms": "p95 ms",
 }

@@ -65,6 +65,18 @@ def run_case(case: Case, answer: Answer, catalogue: Catalogue, chunks: Mapping[s
     return result
 
 
+def _complete(result: CaseResult) -> bool:
+    """Every expected recommendation is cited (itself, or for a main recommendation one of its subs)."""
+    return all(any(c == e or c.startswith(e + ".") for c in result.cited) for e in result.case.expected_recommendations)
+
+
+def topic_result(case: Case, rec_ids: Sequence[str]) -> CaseResult:
+    """A policy-note topic: the recommendations proposed for it, scored like cited ones."""
+    cited = list(dict.fromkeys(rec_ids))
+    precise = [_related(r, case.expected_recommendations) for r in cited]
+    return CaseResult(case, None, not cited, cited, precise)
+
+
 def _related(rec_id: str, expected: Sequence[str]) -> bool:
     return belongs(rec_id, expected) or any(e.startswith(rec_id + ".") for e in expected)
 
@@ -124,6 +136,12 @@ def summarize(results: list[CaseResult]) -> dict[str, float]:
         metrics["support"] = _mean(support)
     if out_scope:
         metrics["abstention_accuracy"] = _mean(float(r.abstained) for r in out_scope)
+    expecting = [r for r in in_scope if r.case.expected_recommendations]
+    if expecting:  # a right recommendation among the first three cited (abstained: not right)
+        metrics["right@3"] = _mean(float(not r.abstained and any(r.precise[:3])) for r in expecting)
+    complete = [r for r in in_scope if r.case.expected_complete]
+    if complete:
+        metrics["overview_complete"] = _mean(float(not r.abstained and _complete(r)) for r in complete)
     agreement = paraphrase_agreement(results)
     if agreement is not None:
         metrics["paraphrase_agreement"] = agreement

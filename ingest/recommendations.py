@@ -278,7 +278,7 @@ def _sub_recommendations(outline: Outline, main: Found, start: int, end: int) ->
     for k, i in enumerate(starts):
         stop = starts[k + 1] if k + 1 < len(starts) else _paragraph_end(outline, i, end)
         text = join_lines(outline.lines[x].text for x in range(i, stop) if not outline.lines[x].footnote)
-        title = _first_sentence(numbered(text)[1])  # type: ignore[index]
+        title = first_sentence(numbered(text)[1])  # type: ignore[index]
         sub = Found(f"{main.number}.{k + 1}", title, main.title, main.number, parent=main.number)
         sub.spans.append((i, stop))
         subs.append(sub)
@@ -297,7 +297,7 @@ def _closes_section(text: str) -> bool:
     return bool(rules.CHAPTER.match(text) or (parts and "." in parts[0]))
 
 
-def _first_sentence(text: str) -> str:
+def first_sentence(text: str) -> str:
     match = re.search(r"(?<=[A-Za-z)\d])[.;:](?=\s+[A-Z–-]|\s*$)", text)
     return text[: match.start()].strip() if match else text.strip()
 

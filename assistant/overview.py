@@ -1,0 +1,96 @@
+"""Overview answers from the catalogue: "Wat zijn de vier hoofdaanbevelingen van AI en werk?",
+"Welke aanbevelingen doet de SER Overijssel voor het mkb?", "Welke aanbevelingen gaan over scholing?".
+
+Which recommendations: a theme (or main recommendation) named → all of its recommendations in order;
+"hoofdaanbevelingen" → the main recommendations of the documents in scope; a document named with no
+topic of its own → all of its recommendations; otherwise the recommendations retrieval ranks for the
+topic, across documents, down to a share of the best. Each is listed with its number, title, printed
+pages and its first sentence, quoted and cited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.compose import Composed, first_sentence, heading, phrase, sources_block
+from assistant.records import Citation
+from assistant.retrieve import Retrieval
+from assistant.understand import Understood
+from corpus.records import Catalogue, Chunk, ChunkKind, Recommendation
+
+__all__ = ["TOPIC_SHARE", "compose_overview", "overview_recommendations"]
+
+TOPIC_SHARE = 0.6  # a recommendation joins a topic overview when its score is this share of the best
+TOPIC_MAX = 8  # recommendations in a topic overview
+_MAIN = re.compile(r"\b(?:hoofdaanbeveling\w*|main recommendations?)\b", re.IGNORECASE)
+
+
+def overview_recommendations(
+    understood: Understood, catalogue: Catalogue, retrieval: Retrieval
+) -> list[Recommendation]:
+    scope = understood.scope
+    recs = [r for r in catalogue.recommendations if not scope.doc_ids or r.doc_id in scope.doc_ids]
+    if scope.themes:
+        return [
+            r
+            for r in recs
+            if any(r.rec_id == t or r.rec_id.startswith(t + ".") or _theme_id(r) == t for t in scope.themes)
+        ]
+    if _MAIN.search(understood.question):
+        docs = {s.doc_id for s in recs if s.parent_id}  # documents organised in main recommendations
+        mains = [r for r in recs if r.parent_id is None and r.doc_id in docs]
+        return mains or recs
+    if scope.doc_ids and not understood.topic_beyond_scope:
+        return recs
+    return _topic(recs, retrieval)
+
+
+def _theme_id(rec: Recommendation) -> str:
+    return f"{rec.doc_id}:{rec.theme_number}"
+
+
+def _topic(recs: Sequence[Recommendation], retrieval: Retrieval) -> list[Recommendation]:
+    known = {r.rec_id: r for r in recs}
+    ranked = [(p.chunk.recommendation_id, p.score) for p in retrieval.passages if p.chunk.recommendation_id in known]
+    if not ranked:
+        return []
+    best = ranked[0][1]
+    chosen = [rec_id for rec_id, score in ranked if score >= TOPIC_SHARE * best][:TOPIC_MAX]
+    return [known[r] for r in dict.fromkeys(chosen) if r]
+
+
+def compose_overview(
+    understood: Understood, recs: Sequence[Recommendation], catalogue: Catalogue, chunks: Sequence[Chunk]
+) -> Composed:
+    lang = understood.language
+    first = _first_chunks(chunks)
+    citations: list[Citation] = []
+    blocks = [phrase(lang, "lead_overview", count=str(len(recs)))]
+    for rec in recs:
+        chunk = first.get(rec.rec_id)
+        if chunk is None:
+            continue
+        lines = [heading(lang, chunk, catalogue)]
+        quote = first_sentence(chunk)
+        if quote:
+            citations.append(Citation.of(len(citations) + 1, chunk, quote))
+            lines.append(f"{quote} [{len(citations)}]")
+        blocks.append("\n".join(lines))
+    blocks.append(sources_block(lang, citations))
+    return Composed("\n\n".join(b for b in blocks if b), tuple(citations))
+
+
+def _first_chunks(chunks: Sequence[Chunk]) -> dict[str, Chunk]:
+    """The first passage that sets out each recommendation (its own text, not a best practice)."""
+    first: dict[str, Chunk] = {}
+    for chunk in sorted(chunks, key=lambda c: (c.doc_id, c.page)):
+        rec_id = chunk.recommendation_id
+        kinds = (ChunkKind.RECOMMENDATION, ChunkKind.SUMMARY)
+        if rec_id and chunk.kind in kinds and rec_id not in first and first_sentence(chunk):
+            first[rec_id] = chunk
+    for chunk in chunks:  # a recommendation set out only in background text or a box
+        rec_id = chunk.recommendation_id
+        if rec_id and rec_id not in first and chunk.kind is not ChunkKind.FOOTNOTE and first_sentence(chunk):
+            first[rec_id] = chunk
+    return first
