@@ -33,6 +33,8 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         ],
         "timings_ms": answer.timings_ms,
     }
+    if answer.understood is not None:
+        data["understood"] = asdict(answer.understood)
     if answer.verification is not None:  # only when a language model was asked: extractive keys stay as they were
         data["verification"] = _verification(answer.verification)
     return data

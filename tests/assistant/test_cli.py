@@ -10,6 +10,7 @@ from corpus.settings import PROJECT_ROOT
 
 CITATION_KEYS = {
     "n",
+    "chunk_id",
     "doc_id",
     "doc_title",
     "page",
