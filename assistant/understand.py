@@ -15,7 +15,8 @@
   voorbeeld") is read together with the weighty terms and scope of the earlier turns (history
   expansion as in HQE, Lin et al. 2020), and ``reading`` says how it was read.
 
-Every rule is a small function with its own tests (``tests/assistant/test_understand.py``).
+Every rule is a small function; its unit tests are still to be written (issue 11), it is measured
+through the eval cases.
 """
 
 from __future__ import annotations
@@ -160,8 +161,13 @@ _ACTORS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+def _folded(text: str) -> str:
+    """The question's words, folded, one space apart: what the rules below match against."""
+    return " ".join(_WORD.findall(fold(text)))
+
+
 def detect_intent(text: str) -> Intent:
-    folded = " ".join(_WORD.findall(fold(text)))
+    folded = _folded(text)
     if any(p.search(folded) for p in _OVERVIEW):
         return Intent.OVERVIEW
     if _EXAMPLE.search(folded):
@@ -174,7 +180,7 @@ def detect_intent(text: str) -> Intent:
 
 
 def find_actor(text: str) -> str | None:
-    folded = " ".join(_WORD.findall(fold(text)))
+    folded = _folded(text)
     for actor, pattern in _ACTORS:
         if pattern.search(folded):
             return actor
@@ -193,7 +199,7 @@ _LEANS = re.compile(
 
 def leans_on_history(text: str, own_terms: int) -> bool:
     """Does the question need the earlier turns? Short and pointing back, or with (almost) no topic of its own."""
-    folded = " ".join(_WORD.findall(fold(text)))
+    folded = _folded(text)
     words = folded.split()
     if own_terms == 0:
         return True
@@ -503,9 +509,7 @@ class Reader:
         )
 
     def scope(self, question: str, intent: Intent, terms: Sequence[Term]) -> Scope:
-        folded = _ORDINAL.sub(
-            lambda m: f"{m.group(2)} {_ORDINALS[m.group(1)]}", " ".join(_WORD.findall(fold(question)))
-        )
+        folded = _ORDINAL.sub(lambda m: f"{m.group(2)} {_ORDINALS[m.group(1)]}", _folded(question))
         doc_ids = tuple(
             doc_id for doc_id, patterns in self.lexicon.document_names if any(p.search(folded) for p in patterns)
         )
