@@ -10,7 +10,9 @@ settings (``ADVIESWIJZER_APP__*``). Without an index, the index is built first.
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 import shutil
 import signal
 import time
@@ -46,7 +48,9 @@ STATIC = PROJECT_ROOT / "assistant" / "page" / "static"
 PERSONAS = [("Ondernemer", Persona.ONDERNEMER.value), ("Beleidsmedewerker", Persona.BELEIDSMEDEWERKER.value)]
 PRESELECTED = 3  # recommendations ticked at first for a policy note
 STREAM_STEPS = 4  # updates in which an extractive answer appears (each costs the server a page update)
+HISTORY_TURNS = 3  # earlier questions passed on with a new one (the assistant reads the last three)
 Messages = list[dict[str, Any]]
+_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # Markdown: a backslash before ASCII punctuation
 
 
 class Page:
@@ -96,14 +100,19 @@ class Page:
     ) -> Iterator[tuple[Any, ...]]:
         """Ask, then stream the answer: a language model's sentences one by one as each passes the
         verifier (never an unverified one), an extractive answer line by line; the sources panel
-        fills in at the end. When the model fails halfway, the extractive answer replaces its sentences."""
+        fills in at the end. When the model fails halfway, the extractive answer replaces its sentences.
+
+        The conversation is the chat shown: its last ``HISTORY_TURNS`` user questions go along as the
+        history, so a follow-up ("En in de zorg?") is read with their topic; "Nieuw gesprek" empties it."""
         question, history = question or "", list(history or [])  # an API caller may send nulls
         answers = {i: a for i, a in (answers or {}).items() if i < len(history)}  # only messages still shown
+        earlier = earlier_questions(history, answers)
         if question.strip():
             history.append({"role": "user", "content": render.question_markdown(question)})
         shown, answer = "", None
+        filters = Filters(doc_ids=tuple(doc_ids or ()))
         try:
-            for step in self.assistant.ask_stream(question, persona, Filters(doc_ids=tuple(doc_ids or ()))):
+            for step in self.assistant.ask_stream(question, persona, filters, history=earlier):
                 if isinstance(step, Draft):
                     shown = render.answer_markdown(step.answer)
                     yield [*history, {"role": "assistant", "content": shown}], "", gr.skip(), answers
@@ -227,7 +236,7 @@ def _chat_tab(page: Page) -> dict[str, Any]:
                 )
                 with gr.Row():
                     send = gr.Button("Vraag", variant="primary", elem_id="verstuur")
-                    clear = gr.ClearButton([chatbot, question], value="Nieuw gesprek")
+                    clear = gr.ClearButton([chatbot, question], value="Nieuw gesprek", elem_id="nieuw-gesprek")
                 gr.Examples(examples=[[q] for q in render.examples()], inputs=[question], label="Voorbeeldvragen")
             with gr.Column(scale=2):
                 persona = gr.Radio(PERSONAS, value=page.settings.answer.persona, label="Ik ben", elem_id="persona")
@@ -321,6 +330,38 @@ def ensure_index(settings: Settings) -> None:
         folders = [str(f) for f in settings.corpus.folders]
         raise BuildError(f"Er kon geen index worden gebouwd uit {folders!r}. Zet de PDF's in een van deze mappen.")
     print(f"Index klaar in {report.seconds:.0f} s.", flush=True)
+
+
+def earlier_questions(history: Messages, answers: dict[int, Answer]) -> tuple[str, ...]:
+    """The user questions of the chat as typed, oldest first, the last ``HISTORY_TURNS``.
+
+    A bubble holds the question escaped (and a very long one shortened), so the question comes from
+    the answer the page keeps for the reply after it, when that answer is this bubble's; otherwise
+    (an API caller's own history) the bubble's text is read back from its Markdown."""
+    typed = []
+    for i, message in enumerate(history):
+        if not isinstance(message, dict) or message.get("role") != "user":
+            continue
+        bubble, answer = _text_of(message.get("content")), answers.get(i + 1)
+        if answer is not None and render.question_markdown(answer.question) == bubble:
+            typed.append(answer.question)
+        else:
+            typed.append(_unescaped(bubble))
+    return tuple(q for q in typed if q.strip())[-HISTORY_TURNS:]
+
+
+def _text_of(content: object) -> str:
+    """A message's text: Gradio hands the handler a list of parts, the handler itself yields strings."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(str(p.get("text") or "") for p in content if isinstance(p, dict) and p.get("type") == "text")
+    return ""
+
+
+def _unescaped(markdown: str) -> str:
+    """What a Markdown text reads as: backslash escapes and entities resolved (``render.escape_markdown`` undone)."""
+    return html.unescape(_BACKSLASH_ESCAPE.sub(r"\1", markdown))
 
 
 def _pieces(text: str, steps: int) -> list[str]:
