@@ -86,3 +86,31 @@ def test_missing_index_names_the_build_command(assistant_env, tmp_path):
     assert done.returncode == 1
     assert "python -m ingest build" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+STAFF = "Wat kan ik als ondernemer doen tegen het personeelstekort?"
+
+
+def test_json_request_lines_carry_history_and_bad_lines_get_an_error(assistant_env):
+    lines = [
+        json.dumps({"question": "En in de zorg?", "history": [STAFF]}),
+        '{"question": "En in de zorg?", "history": "' + STAFF + '"}',
+        '{"question": "En in de zorg?"',
+        "En in de zorg?",
+    ]
+    done = run(assistant_env, "--json", stdin="\n".join(lines) + "\n")
+    assert done.returncode == 0, done.stderr
+    follow_up, not_a_list, broken, alone = [json.loads(line) for line in done.stdout.splitlines()]
+    assert follow_up["history"] == [STAFF]
+    assert follow_up["understood"]["follow_up"] is True and "personeelstekort" in follow_up["understood"]["reading"]
+    assert "'history' moet een lijst" in not_a_list["error"]
+    assert broken["question"] == lines[2] and "geen geldig JSON-object" in broken["error"]
+    assert alone["history"] == [] and alone["understood"]["follow_up"] is False
+    assert "Traceback" not in done.stderr
+
+
+def test_conversation_flag_reads_the_questions_as_one_conversation(assistant_env):
+    done = run(assistant_env, "--json", "--conversation", STAFF, "En in de zorg?")
+    first, second = [json.loads(line) for line in done.stdout.splitlines()]
+    assert first["history"] == [] and second["history"] == [STAFF]
+    assert second["understood"]["follow_up"] is True
