@@ -1,5 +1,6 @@
 """The chat page in a real headless chromium (Debian package) driven by Playwright: a cited
-answer, its source and PDF page, a rating, a policy note downloaded as DOCX; and hostile input.
+answer, its source and PDF page, a rating, a policy note downloaded as DOCX; a follow-up read with
+the conversation and "Nieuw gesprek"; and hostile input.
 
 Screenshots of every step land in ``test-artifacts/`` (gitignored).
 """
@@ -16,6 +17,8 @@ from urllib.parse import urljoin
 
 import pytest
 
+from assistant.compose import phrase
+from assistant.page import render
 from assistant.page.feedback import read_feedback
 from ingest.clean import normalize
 from ingest.text import fold
@@ -31,6 +34,13 @@ TOPIC = "ondersteuning van het mkb bij de inzet van AI"
 HOSTILE = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2"> [klik](http://example.com) **vet**'
 SECTIONS = ["Aanleiding", "Wat adviseren de SER-adviezen", "Voorbeelden uit de praktijk", "Overwegingen", "Bronnen"]
 WAIT_MS = 30_000
+FOLLOW_UP = "En in de zorg?"
+STAFF_SHORTAGE = [  # an entrepreneur short of staff, in everyday words and with the word the advisories use
+    pytest.param("Ik heb een klein bedrijf en kan geen personeel vinden. Wat kan ik doen?", id="gewone-woorden"),
+    pytest.param("Wat kan ik als ondernemer doen tegen het personeelstekort?", id="personeelstekort"),
+]
+READING = phrase("nl", "reading", reading="").strip()  # "Ik lees uw vraag als:"
+BOT = "#chat [data-testid='bot']"
 
 
 @pytest.fixture(scope="module")
@@ -177,6 +187,45 @@ def _check_docx(path: Path, real_settings) -> None:
         assert any(title in note for title in titles), note
         assert re.search(r", p\. \w+: \".+\"$", note), note
     assert "Eigen aantekening van de beleidsmedewerker." in [t for _, t in paragraphs]
+
+
+@pytest.mark.parametrize("first", STAFF_SHORTAGE)
+def test_follow_up_is_read_with_the_conversation_and_cites_a_recommendation(page, artifacts, first, request):
+    """A follow-up ("En in de zorg?") after a question about staff shortage: the answer says how it read
+    the question and cites a recommendation (a [n] in the answer, a card with a recommendation id)."""
+    _ask(page, first)
+    page.wait_for_selector("#bronnen .bron")
+    _ask_and_wait(page, FOLLOW_UP)
+    _shot(page, artifacts, f"gesprek-{request.node.callspec.id}")
+    reply = page.locator(BOT).last
+    text = reply.inner_text()
+    assert text.startswith(READING), text[:300]
+    assert reply.locator("a[href^='#bron-']").count() >= 1, text[:300]
+    assert page.locator("#bronnen .bron .bron-meta code").count() >= 1, page.inner_text("#bronnen")[:300]
+
+
+def test_new_conversation_forgets_the_earlier_questions(page, artifacts):
+    expect = playwright_api.expect
+    _ask(page, STAFF_SHORTAGE[1].values[0])
+    page.wait_for_selector("#bronnen .bron")
+    page.click("#nieuw-gesprek")
+    expect(page.locator("#chat [data-testid='user']")).to_have_count(0)
+    expect(page.locator("#bronnen")).to_contain_text(render.text("sources_placeholder"))
+    _ask_and_wait(page, FOLLOW_UP)
+    _shot(page, artifacts, "gesprek-nieuw")
+    expect(page.locator("#chat [data-testid='user']")).to_have_count(1)
+    assert not page.locator(BOT).last.inner_text().startswith(READING)
+
+
+def _ask_and_wait(page, question: str) -> None:
+    """Ask, then wait for the answer's last update: the one that replaces the sources panel."""
+    before = page.inner_html("#bronnen .bronnen")
+    _ask(page, question)
+    page.wait_for_function(
+        "(before) => { const panel = document.querySelector('#bronnen .bronnen');"
+        " return panel !== null && panel.innerHTML !== before; }",
+        arg=before,
+    )
 
 
 def test_hostile_input_gives_clear_messages_and_no_broken_page(page, app_server, artifacts):
