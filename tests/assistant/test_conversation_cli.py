@@ -81,16 +81,18 @@ def test_the_batch_goes_on_after_a_bad_line_and_echoes_the_history(capsys):
 
 def test_conversation_gives_each_line_the_answered_questions_before_it(capsys):
     own = json.dumps({"question": "Eigen?", "history": ["Elders?"]})
-    lines = ["Eerste?", "{kapot", "   ", "Tweede?", own, "Derde?"]
+    alone = json.dumps({"question": "Los?", "history": []})
+    lines = ["Eerste?", "{kapot", "   ", "Tweede?", own, alone, '{"question": "Derde?", "history": null}']
     fake, records = _batch(lines, capsys, conversation=True)
     assert fake.asked == [
         ("Eerste?", ()),
         ("   ", ("Eerste?",)),
         ("Tweede?", ("Eerste?",)),
         ("Eigen?", ("Elders?",)),  # a line's own history wins
-        ("Derde?", ("Eerste?", "Tweede?", "Eigen?")),
+        ("Los?", ()),  # ... also an empty one
+        ("Derde?", ("Eerste?", "Tweede?", "Eigen?", "Los?")),
     ]
-    assert records[-1]["history"] == ["Eerste?", "Tweede?", "Eigen?"]
+    assert records[-1]["history"] == ["Eerste?", "Tweede?", "Eigen?", "Los?"]
 
 
 def test_conversation_history_is_bounded(capsys):
