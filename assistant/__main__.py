@@ -109,6 +109,8 @@ def parse_request(line: str, limit: int) -> Request:
         raise QuestionError(
             f"Deze regel is geen geldig JSON-object ({exc.msg}, teken {exc.pos + 1}). {_shape()}"
         ) from None
+    except RecursionError:  # nested deeper than the parser goes
+        raise QuestionError(f"Deze regel is te diep genest voor een JSON-object. {_shape()}") from None
     if not isinstance(data, dict):
         raise QuestionError(f"Deze regel is geen JSON-object. {_shape()}")
     unknown = sorted(set(data) - set(REQUEST_FIELDS))

@@ -53,6 +53,7 @@ def test_a_plain_line_is_a_question_and_an_object_line_a_request():
     [
         ('{"question": "Wat?"', "geen geldig JSON-object"),
         ("{vraag}", "geen geldig JSON-object"),
+        pytest.param('{"history": ' + "[" * 100_000 + "]" * 100_000 + "}", "te diep genest", id="diep-genest"),
         ('{"history": ["eerder"]}', "mist de vraag als tekst in 'question'"),
         ('{"question": 42}', "mist de vraag als tekst in 'question'"),
         ('{"question": "Wat?", "persona": "x"}', "Onbekend veld 'persona'"),
