@@ -333,21 +333,27 @@ def ensure_index(settings: Settings) -> None:
 
 
 def earlier_questions(history: Messages, answers: dict[int, Answer]) -> tuple[str, ...]:
-    """The user questions of the chat as typed, oldest first, the last ``HISTORY_TURNS``.
+    """The user questions of the chat as typed, oldest first, the last ``HISTORY_TURNS``."""
+    typed: list[str] = []
+    for i in reversed(range(len(history))):  # newest first: a long chat costs no more than a short one
+        question = _typed(history[i], answers.get(i + 1))
+        if question.strip():
+            typed.append(question)
+        if len(typed) == HISTORY_TURNS:
+            break
+    return tuple(reversed(typed))
 
-    A bubble holds the question escaped (and a very long one shortened), so the question comes from
-    the answer the page keeps for the reply after it, when that answer is this bubble's; otherwise
-    (an API caller's own history) the bubble's text is read back from its Markdown."""
-    typed = []
-    for i, message in enumerate(history):
-        if not isinstance(message, dict) or message.get("role") != "user":
-            continue
-        bubble, answer = _text_of(message.get("content")), answers.get(i + 1)
-        if answer is not None and render.question_markdown(answer.question) == bubble:
-            typed.append(answer.question)
-        else:
-            typed.append(_unescaped(bubble))
-    return tuple(q for q in typed if q.strip())[-HISTORY_TURNS:]
+
+def _typed(message: object, answer: Answer | None) -> str:
+    """A user message's question as typed ("" for any other message). Its bubble holds it escaped (a very
+    long one shortened), so it comes from the answer the page kept for the reply after it, when that
+    answer is this bubble's; otherwise (an API caller's own chat) the bubble is read back from its Markdown."""
+    if not isinstance(message, dict) or message.get("role") != "user":
+        return ""
+    bubble = _text_of(message.get("content"))
+    if answer is not None and render.question_markdown(answer.question) == bubble:
+        return answer.question
+    return _unescaped(bubble)
 
 
 def _text_of(content: object) -> str:
