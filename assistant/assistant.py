@@ -153,7 +153,7 @@ class Assistant:
         understood = reader.read(question, history)
         query = understood.query
         filters = _scoped(filters or Filters(), understood)
-        retrieval = retriever.retrieve(query, filters)
+        retrieval = retriever.retrieve(query, filters, whole_units=understood.intent is not Intent.FACT)
         retrieved = time.perf_counter()
         composed = Composed(phrase(query.language, "abstain"), ())
         answerable = bool(retrieval.passages) and not self.abstention.should_abstain(understood, retrieval.evidence)

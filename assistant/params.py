@@ -29,6 +29,9 @@ class RetrievalParams:
     confidence_depth: int = 10  # hits whose spread sets a retriever's weight
     per_unit: int = 1  # passages of one recommendation in the ranked evidence (diversity: hit@5 0.80 → 0.84)
     evidence_depth: int = 3  # passages whose words count for the evidence check
+    unit_weight: float = 1.0  # weight of each whole-recommendation ranking (keyword, dense) in the unit fusion
+    unit_depth: int = 10  # recommendations ranked this high as wholes join the candidates even without a passage
+    passages_per_unit: int = 4  # passages (best dense first) such a recommendation brings
 
 
 @dataclass(frozen=True)

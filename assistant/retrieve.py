@@ -15,6 +15,7 @@ from assistant.index import Index
 from assistant.params import RetrievalParams
 from assistant.query import Query, synonym_matches
 from assistant.records import Evidence, Filters, Passage
+from assistant.units import RecommendationUnits, UnitScores
 from corpus.errors import StoreUnavailableError
 from corpus.records import Chunk, ChunkKind
 from ingest.embed import Embedder
@@ -48,20 +49,27 @@ class HybridRetriever:
         self.embedder = embedder
         self.mode = mode
         self.params = params or RetrievalParams()
+        self.units = RecommendationUnits(index)
 
-    def retrieve(self, query: Query, filters: Filters | None = None) -> Retrieval:
+    def retrieve(self, query: Query, filters: Filters | None = None, whole_units: bool = True) -> Retrieval:
+        """``whole_units``: recommendations scored as wholes join the ranking (off for a question
+        after a fact, which background passages answer as often as recommendations)."""
         filters = filters or Filters()
         allowed = _predicate(filters)
-        dense = self._dense(query, allowed) if self.mode is not RetrievalMode.TEXT else {}
+        vector = self.embedder.query(query.text) if self.mode is not RetrievalMode.TEXT else None
+        dense = self._dense(vector, allowed) if vector is not None else {}
         keyword = self._keyword(query, allowed) if self.mode is not RetrievalMode.VECTORS else {}
         weights = (dense_confidence(dense, self.params), keyword_confidence(keyword, self.params))
         fused = rrf([_ranked(dense), _ranked(keyword)], weights, self.params.rrf_k)
-        passages, groups = self._grouped(fused, dense, keyword, weights)
+        units = self.units.score(query.keyword_text if keyword or not dense else "", vector, allowed, dense)
+        if not whole_units:
+            units = UnitScores({}, {}, {})
+        passages, groups = self._grouped(fused, dense, keyword, weights, units)
         return Retrieval(tuple(passages[: self.params.top_k]), self._evidence(query, dense, keyword), groups)
 
-    def _dense(self, query: Query, allowed: Any) -> dict[int, float]:
+    def _dense(self, query_vector: Any, allowed: Any) -> dict[int, float]:
         n = len(self.index.chunks)
-        vector = self.embedder.query(query.text).tolist()
+        vector = query_vector.tolist()
         try:
             result = self.index.collection.query(
                 query_embeddings=[vector], n_results=min(n, self.params.candidates * 4), include=["distances"]
@@ -96,6 +104,7 @@ class HybridRetriever:
         dense: dict[int, float],
         keyword: dict[int, float],
         weights: tuple[float, float],
+        units: UnitScores,
     ) -> tuple[list[Passage], dict[str, tuple[Passage, ...]]]:
         """Rank recommendations (and stray passages) as units: each retriever ranks the units by
         their best passage and the unit ranks are fused, so a recommendation found by both
@@ -108,6 +117,13 @@ class HybridRetriever:
         for scores, weight in zip((dense, keyword), weights, strict=True):
             for rank, key in enumerate(_unit_ranking(scores, self._unit), start=1):
                 unit_score[key] += weight / (self.params.rrf_k + rank)
+        # recommendations as wholes: their own rankings join the fusion, and a recommendation
+        # that ranks high as a whole brings its best passages even when none was a candidate
+        for rec_scores, weight in ((units.dense, self.params.unit_weight), (units.keyword, self.params.unit_weight)):
+            for rank, (rec_id, _) in enumerate(sorted(rec_scores.items(), key=_best_unit_first), start=1):
+                unit_score[rec_id] += weight / (self.params.rrf_k + rank)
+                if rank <= self.params.unit_depth and rec_id not in groups:
+                    groups[rec_id] = list(units.passages[rec_id][: self.params.passages_per_unit])
         order = sorted(groups, key=unit_score.__getitem__, reverse=True)
         ranked, by_unit = [], {}
         for key in order:
@@ -137,6 +153,10 @@ class HybridRetriever:
     def _unit(self, i: int) -> str:
         chunk = self.index.chunks[i]
         return chunk.recommendation_id or chunk.chunk_id
+
+
+def _best_unit_first(item: tuple[str, float]) -> tuple[float, str]:
+    return (-item[1], item[0])
 
 
 def _unit_ranking(scores: dict[int, float], unit_of: Any) -> list[str]:

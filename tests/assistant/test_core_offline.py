@@ -342,10 +342,11 @@ def test_the_passages_of_one_recommendation_are_one_unit(index, embedder):
 
 def test_a_recommendation_both_retrievers_find_beats_a_stray_passage_one_likes(index, embedder):
     query = ask(index, THUISWERKEN)
-    keyword_top = retriever(index, embedder, RetrievalMode.TEXT).retrieve(query).passages[0]
-    dense_top = retriever(index, embedder, RetrievalMode.VECTORS).retrieve(query).passages[0]
+    # passage by passage (recommendations as wholes left out, they are tested on their own below)
+    keyword_top = retriever(index, embedder, RetrievalMode.TEXT).retrieve(query, whole_units=False).passages[0]
+    dense_top = retriever(index, embedder, RetrievalMode.VECTORS).retrieve(query, whole_units=False).passages[0]
     assert keyword_top.chunk.chunk_id == STRAY and dense_top.chunk.chunk_id == R1
-    result = retriever(index, embedder).retrieve(query)
+    result = retriever(index, embedder).retrieve(query, whole_units=False)
     # fused passage by passage, the stray sentence would win: the keyword likes it best and dense third
     found = [p for unit in result.groups.values() for p in unit]
     position = {p.chunk.chunk_id: index.position[p.chunk.chunk_id] for p in found}
@@ -358,6 +359,12 @@ def test_a_recommendation_both_retrievers_find_beats_a_stray_passage_one_likes(i
     # as units, the recommendation found by both retrievers (through R1 and R2) comes first
     assert result.passages[0].chunk.recommendation_id == f"{B}:2.1"
     assert ids(result.passages).index(STRAY) == 1
+    # with recommendations scored as wholes too, background text comes after them
+    whole = retriever(index, embedder).retrieve(query)
+    assert whole.passages[0].chunk.recommendation_id
+    assert ids(whole.passages).index(STRAY) > max(
+        n for n, p in enumerate(whole.passages[:3]) if p.chunk.recommendation_id
+    )
     assert set(ids(result.groups[f"{B}:2.1"])) == {R1, R2}
 
 
@@ -418,16 +425,19 @@ class ReversedCollection:
 
 def test_equal_scores_are_broken_by_chunk_order(index, embedder):
     query = ask(index, "Wanneer is het advies vastgesteld in de openbare raadsvergadering?")
-    first = retriever(index, embedder).retrieve(query)
+    first = retriever(index, embedder).retrieve(query, whole_units=False)  # a fact: passages only
     twins = [p for p in first.passages if p.chunk.text == BOILERPLATE]
     assert [p.chunk.chunk_id for p in twins] == [f"{A}:00007", f"{B}:00005"]  # A's copy comes first in the index
     assert twins[0].dense == twins[1].dense and twins[0].keyword == twins[1].keyword > 0
     assert first.passages[:2] == tuple(twins)
     reversed_index = replace(index, collection=ReversedCollection(index.collection))
-    again = retriever(reversed_index, embedder).retrieve(query)
+    again = retriever(reversed_index, embedder).retrieve(query, whole_units=False)
     assert [(p.chunk.chunk_id, p.score) for p in again.passages] == [
         (p.chunk.chunk_id, p.score) for p in first.passages
     ]
+    with_units = retriever(index, embedder).retrieve(query)
+    reversed_units = retriever(reversed_index, embedder).retrieve(query)
+    assert [p.chunk.chunk_id for p in with_units.passages] == [p.chunk.chunk_id for p in reversed_units.passages]
     assert {k: ids(v) for k, v in again.groups.items()} == {k: ids(v) for k, v in first.groups.items()}
 
 

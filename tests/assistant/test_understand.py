@@ -4,9 +4,6 @@ The reader works on a tiny in-memory index (``tests/fakes/understand_index.py``:
 advisory and a national one with main recommendations) with the real ``wordfreq``, ``simplemma`` and
 Snowball data: no model, no PDFs. The questions are written for these tests.
 
-Two tests are marked ``xfail(strict=True)``: they pin behaviour the module's own rules promise and the
-code does not deliver (see their reasons); strict, so they turn into failures once the code is fixed
-and the mark has to go.
 """
 
 from __future__ import annotations
@@ -325,11 +322,6 @@ def test_only_the_document_with_main_recommendations_has_them(lexicon):
     assert not lexicon.has_main_recommendations(THEMED)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: _MAIN_NUMBER's (?!\\.\\d) guard never fires, since _folded drops the dot ('2.2' -> '2 2'): "
-    "the themed document's recommendation 2.2 is read as main recommendation 2 of the other document",
-)
 def test_a_sub_recommendation_number_names_no_main_recommendation(reader):
     read = reader.read("Wat zegt aanbeveling 2.2 over het rooster?")  # 2.2 exists only in the themed document
     assert f"{MAIN}:2" not in read.scope.themes
@@ -454,11 +446,6 @@ def test_a_follow_up_takes_over_the_earlier_intent_unless_it_has_one_of_its_own(
     assert reader.read("Wat betekent dat?", ["Welke aanbevelingen gaan over robots?"]).intent is Intent.DEFINITION
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="inconsistency: Understood.carried_topic keeps the generic words of _GENERIC ('aanbevelingen', "
-    "'thema') that topic_words leaves out, so they go into the follow-up's query text and its 'reading'",
-)
 def test_a_follow_up_carries_topic_words_not_the_words_that_named_the_list(reader):
     read = reader.read("En de kosten daarvan?", ["Welke aanbevelingen staan in het derde thema?"])
     assert read.follow_up
