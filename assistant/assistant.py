@@ -44,11 +44,13 @@ class Assistant:
         embedder: Embedder | None = None,
         composer: Composer | None = None,
         client: Any | None = None,
+        abstention: AbstentionRule | None = None,
     ) -> None:
+        """``abstention``: a rule to use instead of the fitted one in ``answer.thresholds`` (calibration)."""
         apply_offline_env()
         self.settings = settings or get_settings()
         self.embedder = embedder or make_embedder(self.settings.ingest)
-        self.abstention = AbstentionRule.load(self.settings.answer.thresholds)
+        self.abstention = abstention or AbstentionRule.load(self.settings.answer.thresholds)
         self._client = client
         self._fixed_composer = composer
         self._swap = threading.Lock()  # held only to read or replace (index, retriever, composer) together

@@ -42,6 +42,9 @@ class Evidence:
     dense: float
     keyword: float
     coverage: float  # share of the question's content words found in the best passages
+    unit_dense: float = 0.0  # best cosine of a recommendation as a whole (its best passage vector)
+    unit_keyword: float = 0.0  # best bm25 score of a recommendation as a whole
+    agreement: int = 0  # recommendations in both the keyword and the dense top 3 of the whole units
 
 
 @dataclass(frozen=True)

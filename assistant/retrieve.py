@@ -22,6 +22,7 @@ from ingest.embed import Embedder
 from ingest.text import fold, stemmer, tokenize
 
 _WORD = re.compile(r"[a-z0-9]+")
+AGREEMENT_DEPTH = 3  # the top of each whole-unit ranking compared for agreement
 
 
 class RetrievalMode(StrEnum):
@@ -62,10 +63,9 @@ class HybridRetriever:
         weights = (dense_confidence(dense, self.params), keyword_confidence(keyword, self.params))
         fused = rrf([_ranked(dense), _ranked(keyword)], weights, self.params.rrf_k)
         units = self.units.score(query.keyword_text if keyword or not dense else "", vector, allowed, dense)
-        if not whole_units:
-            units = UnitScores({}, {}, {})
-        passages, groups = self._grouped(fused, dense, keyword, weights, units)
-        return Retrieval(tuple(passages[: self.params.top_k]), self._evidence(query, dense, keyword), groups)
+        fused_units = units if whole_units else UnitScores({}, {}, {})
+        passages, groups = self._grouped(fused, dense, keyword, weights, fused_units)
+        return Retrieval(tuple(passages[: self.params.top_k]), self._evidence(query, dense, keyword, units), groups)
 
     def _dense(self, query_vector: Any, allowed: Any) -> dict[int, float]:
         n = len(self.index.chunks)
@@ -137,10 +137,17 @@ class HybridRetriever:
             0, self.index.chunks[i], round(score, 6), round(dense.get(i, 0.0), 4), round(keyword.get(i, 0.0), 4)
         )
 
-    def _evidence(self, query: Query, dense: dict[int, float], keyword: dict[int, float]) -> Evidence:
-        """The strongest candidates of either retriever, whatever the fused order."""
+    def _evidence(
+        self, query: Query, dense: dict[int, float], keyword: dict[int, float], units: UnitScores
+    ) -> Evidence:
+        """The strongest candidates of either retriever, whatever the fused order, and of the
+        recommendations as wholes (their best scores and whether the two rankings agree)."""
         if not dense and not keyword:
             return Evidence(0.0, 0.0, 0.0)
+        top = [
+            {rec_id for rec_id, _ in sorted(scores.items(), key=_best_unit_first)[:AGREEMENT_DEPTH]}
+            for scores in (units.dense, units.keyword)
+        ]
         top_keyword = max(keyword.values(), default=0.0) or 1.0
         strength = {i: dense.get(i, 0.0) + keyword.get(i, 0.0) / top_keyword for i in set(dense) | set(keyword)}
         best = sorted(strength, key=strength.__getitem__, reverse=True)[: self.params.evidence_depth]
@@ -148,6 +155,9 @@ class HybridRetriever:
             dense=max(dense.values(), default=0.0),
             keyword=max(keyword.values(), default=0.0),
             coverage=coverage(query, [self.index.chunks[i] for i in best], self.index),
+            unit_dense=max(units.dense.values(), default=0.0),
+            unit_keyword=max(units.keyword.values(), default=0.0),
+            agreement=len(top[0] & top[1]),
         )
 
     def _unit(self, i: int) -> str:

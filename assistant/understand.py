@@ -54,6 +54,7 @@ class Intent(StrEnum):
     DEFINITION = "definition"
     EXAMPLE = "example"
     FACT = "fact"
+    TASK = "task"  # an instruction to the assistant itself or a request to write something: never answered
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,14 @@ class Understood:
         return sum(t.weight for t in topic if t.word in self.unknown) / total if total else 0.0
 
     @property
+    def unknown_specific_share(self) -> float:
+        """The share of the weight of the question's specific topic words (rare in general language,
+        not about the asker) that falls on words the sources do not know."""
+        topic = [t for t in self.terms if not t.situation and t.specific]
+        total = sum(t.weight for t in topic)
+        return sum(t.weight for t in topic if not t.known) / total if total else 0.0
+
+    @property
     def out_of_sources(self) -> bool:
         """The question is mostly about something the sources never name ("transitievergoeding")."""
         return bool(self.unknown) and self.unknown_share >= UNKNOWN_SHARE
@@ -148,6 +157,19 @@ _DEFINITION = [
     re.compile(r"^(?:and )?what (?:is|are) (?:a |an |the )?\w+(?: \w+)?$|\bwhat does .* mean\b|\bwhat is meant\b"),
     re.compile(r"\bwhat do they mean\b"),
 ]
+_TASK = [  # instructions aimed at the assistant, and requests to write or make up a text
+    re.compile(
+        r"\b(?:negeer|vergeet|ignore|forget|disregard) (?:\w+ ){0,3}"
+        r"(?:instructies|instructions|bronnen|sources|regels|rules|prompt|opdracht)\b"
+    ),
+    re.compile(r"\b(?:je bent nu|jij bent nu|you are now|doe alsof|pretend to be|act as)\b"),
+    re.compile(r"\b(?:systeemprompt|system prompt|systeemmelding|system message|api[- ]?(?:sleutels?|keys?))\b"),
+    re.compile(
+        r"^(?:\w+ ){0,2}(?:schrijf|write|verzin|bedenk|compose|draft|dicht|genereer|generate|vertel|tell)\b"
+        r"(?: \w+){0,4} (?:gedicht\w*|grap\w*|mop|moppen|linkedin\w*|post|tweet|verhaal|lied\w*|speech|toespraak|"
+        r"poem|joke|story|song|citaat|quote|slogan|recept|recipe|limerick|rap)\b"
+    ),
+]
 _FACT = re.compile(
     r"\b(?:hoeveel|hoe groot|hoe hoog|welk percentage|hoeveel procent|in welk jaar|wanneer|"
     r"how many|how much|what percentage|which year|when)\b"
@@ -170,6 +192,8 @@ def _folded(text: str) -> str:
 
 def detect_intent(text: str) -> Intent:
     folded = _folded(text)
+    if any(p.search(folded) for p in _TASK):
+        return Intent.TASK
     if any(p.search(folded) for p in _OVERVIEW):
         return Intent.OVERVIEW
     if _EXAMPLE.search(folded):
@@ -187,6 +211,18 @@ def find_actor(text: str) -> str | None:
         if pattern.search(folded):
             return actor
     return None
+
+
+_PLACE = re.compile(
+    r"\b(?:in|bij|rond|rondom|uit|nabij|te|vlakbij|near|around|from|outside|buiten)\s+"
+    r"((?:[A-Z][\w'’]+)(?:[- ][A-Z][\w'’]+)*)"
+)
+
+
+def find_places(text: str) -> frozenset[str]:
+    """Capitalised names after a word of place ("in Rijssen", "bij Zwolle", "rond Deventer",
+    "in Noordoost-Overijssel"): where the asker is, part of their situation, never a topic."""
+    return frozenset(w for m in _PLACE.finditer(text) for w in _WORD.findall(fold(m.group(1))))
 
 
 # --- follow-up ----------------------------------------------------------------------------------------
@@ -301,11 +337,11 @@ class Lexicon:
                     return True
         return False
 
-    def term(self, word: str, language: str) -> Term:
+    def term(self, word: str, language: str, places: frozenset[str] = frozenset()) -> Term:
         known = self.known(word)
         corpus = min(1.0, self.index.idf(word) / self.max_idf) if known else 1.0
         weight = (general_rarity(word, language) + corpus) / 2
-        situation = is_situation(word)
+        situation = is_situation(word) or word in places
         base = lemma(word, language) if language == "nl" else word
         verb_form = language == "nl" and base != word and base.endswith("en")  # "misgaat" → "misgaan"
         specific = zipf(word, language) < COMMON_ZIPF and not verb_form
@@ -458,7 +494,8 @@ class Reader:
 
     def _read_one(self, question: str, earlier: Understood | None) -> Understood:
         query = understand(question, self.index.vocabulary, self._stop)
-        terms = tuple(self.lexicon.term(w, query.language) for w in query.content_words if not w.isdigit())
+        places = find_places(question)
+        terms = tuple(self.lexicon.term(w, query.language, places) for w in query.content_words if not w.isdigit())
         query = replace(query, weights=tuple((t.word, t.weight) for t in terms))
         own = [t for t in terms if t.known and t.weight >= WEIGHTY and not t.situation]
         intent = detect_intent(question)

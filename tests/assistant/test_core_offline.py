@@ -3,6 +3,7 @@ with the vectors of a fake embedder (``tests/fakes/embedder.py``). No model, no 
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from dataclasses import replace
@@ -12,7 +13,7 @@ import chromadb
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
-from assistant.abstain import AbstentionRule, Thresholds, below
+from assistant.abstain import FEATURES, AbstentionRule, Model
 from assistant.compose import Composed, ExtractiveComposer, phrase
 from assistant.index import Index
 from assistant.params import ComposeParams, RetrievalParams, compose_params, retrieval_params
@@ -443,49 +444,59 @@ def test_equal_scores_are_broken_by_chunk_order(index, embedder):
 
 # --- abstention --------------------------------------------------------------------------------
 
-NL = Thresholds(coverage=0.4, dense=0.86, dense_alone=0.89, keyword_alone=8.0)
-EN = Thresholds(coverage=0.1, dense=0.835, dense_alone=0.86, keyword_alone=8.0)
+# one standardised unit per feature; only coverage, dense and the keyword score count here
+RULE = AbstentionRule(
+    Model(
+        center=(0.5, 0.85, 1.0, 0.85, 1.0, 1.0, 0.0, 0.0),
+        scale=(0.25, 0.02, 0.5, 0.02, 0.5, 1.0, 0.1, 1.0),
+        weights=(1.0, 1.0, 1.0, 0.0, 0.0, 0.0, -1.0, 0.0),
+        bias=0.0,
+        threshold=0.0,
+    )
+)
 
 
 @pytest.mark.parametrize(
     ("evidence", "abstain"),
     [
-        (Evidence(dense=0.86, keyword=0.0, coverage=0.4), False),  # coverage and dense, at the thresholds
-        (Evidence(dense=0.859, keyword=1.0, coverage=0.9), True),  # coverage without dense
-        (Evidence(dense=0.88, keyword=1.0, coverage=0.39), True),  # dense without coverage
-        (Evidence(dense=0.89, keyword=0.0, coverage=0.0), False),  # dense alone is decisive
-        (Evidence(dense=0.0, keyword=8.0, coverage=0.0), False),  # the keyword score alone is decisive
-        (Evidence(dense=0.5, keyword=7.99, coverage=0.3), True),
+        (Evidence(dense=0.85, keyword=math.e - 1, coverage=0.5), False),  # every signal at its center: at the threshold
+        (Evidence(dense=0.849, keyword=math.e - 1, coverage=0.5), True),  # a hair less dense similarity
+        (Evidence(dense=0.83, keyword=math.e**2 - 1, coverage=0.75), False),  # weaker dense, more words found
+        (Evidence(dense=0.83, keyword=0.0, coverage=1.0), True),  # words alone do not make up for both
+        (Evidence(dense=0.95, keyword=0.0, coverage=0.0), False),  # a much closer meaning does
     ],
 )
-def test_below_needs_coverage_and_dense_or_one_decisive_score(evidence, abstain):
-    assert below(evidence, NL) is abstain
+def test_the_evidence_score_weighs_the_signals_against_the_threshold(evidence, abstain):
+    assert RULE.should_abstain(words("scholing"), evidence) is abstain
 
 
-def test_abstention_thresholds_are_per_language(tmp_path):
+def test_the_fitted_rule_is_read_from_its_file_and_a_broken_file_says_how_to_refit(tmp_path):
     path = tmp_path / "thresholds.toml"
+    model = RULE.model
     path.write_text(
-        "[abstain.nl]\ncoverage = 0.4\ndense = 0.86\ndense_alone = 0.89\nkeyword_alone = 8.0\n"
-        "[abstain.en]\ncoverage = 0.1\ndense = 0.835\ndense_alone = 0.86\nkeyword_alone = 8.0\n"
+        "[abstain]\nfeatures = [" + ", ".join(f'"{f}"' for f in FEATURES) + "]\n"
+        f"center = {list(model.center)}\nscale = {list(model.scale)}\nweights = {list(model.weights)}\n"
+        "bias = 0.0\nthreshold = 0.0\n"
     )
-    rule = AbstentionRule.load(path)
-    assert rule.by_language == {"nl": NL, "en": EN}
-    evidence = Evidence(dense=0.85, keyword=1.0, coverage=0.2)
-    assert rule.should_abstain(Query("vraag", "nl", "vraag", ("vraag",)), evidence)
-    assert not rule.should_abstain(Query("question", "en", "question", ("question",)), evidence)
+    assert AbstentionRule.load(path) == RULE
+    path.write_text("[abstain.nl]\ncoverage = 0.3\ndense = 0.855\n")  # the old per-language thresholds
+    with pytest.raises(ConfigError, match="python -m eval calibrate"):
+        AbstentionRule.load(path)
+    path.write_text("[abstain\n")
+    with pytest.raises(ConfigError, match=str(path.name)):
+        AbstentionRule.load(path)
 
 
 def test_a_dutch_question_about_an_unknown_name_is_out_of_scope(index):
-    rule = AbstentionRule({"nl": NL, "en": EN})
     strong = Evidence(dense=0.95, keyword=20.0, coverage=1.0)
     japan = ask(index, "Hoe investeert Japan in scholing van medewerkers?")
     assert japan.language == "nl" and japan.unknown_names == ("Japan",)
-    assert rule.should_abstain(japan, strong)
+    assert RULE.should_abstain(japan, strong)
     twente = ask(index, "Hoe leren medewerkers in Twente samen?")  # a name the sources know
-    assert twente.unknown_names == () and not rule.should_abstain(twente, strong)
+    assert twente.unknown_names == () and not RULE.should_abstain(twente, strong)
     english = ask(index, "How does Japan train its workers?")  # the name rule is for Dutch questions only
     assert english.language == "en" and english.unknown_names == ("Japan",)
-    assert not rule.should_abstain(english, strong)
+    assert not RULE.should_abstain(english, strong)
 
 
 # --- coverage ----------------------------------------------------------------------------------
