@@ -47,6 +47,7 @@ log = logging.getLogger("advieswijzer.app")
 STATIC = PROJECT_ROOT / "assistant" / "page" / "static"
 PERSONAS = [("Ondernemer", Persona.ONDERNEMER.value), ("Beleidsmedewerker", Persona.BELEIDSMEDEWERKER.value)]
 PRESELECTED = 3  # recommendations ticked at first for a policy note
+CATALOGUE_BY_MEANING = 8  # recommendations shown when no recommendation holds every word of a catalogue search
 STREAM_STEPS = 4  # updates in which an extractive answer appears (each costs the server a page update)
 HISTORY_TURNS = 3  # earlier questions passed on with a new one (the assistant reads the last three)
 Messages = list[dict[str, Any]]
@@ -152,8 +153,19 @@ class Page:
     # --- Aanbevelingen -----------------------------------------------------------------------
 
     def filter_catalogue(self, query: str, doc_id: str) -> tuple[str, Any]:
+        """Recommendations holding every word of ``query``; when none does, the ones that answer it
+        best as a question would be understood ("personeel vinden" finds the staff-shortage ones)."""
         found = browse.search(self.catalogue, query or "", doc_id or None)
-        return browse.overview_html(self.catalogue, found), gr.update(
+        note = ""
+        if not found and (query or "").strip():
+            try:
+                found = self.assistant.recommendations_for(
+                    query, Filters(doc_ids=(doc_id,) if doc_id else ()), limit=CATALOGUE_BY_MEANING
+                )
+            except AdvieswijzerError as exc:
+                log.warning("catalogue search by meaning failed: %s", exc)  # the plain "nothing found" stays
+            note = render.text("catalogue_by_meaning") if found else ""
+        return browse.overview_html(self.catalogue, found, note), gr.update(
             choices=browse.choices(found, self.catalogue), value=None
         )
 
@@ -170,11 +182,12 @@ class Page:
     def find_for_note(self, topic: str, doc_ids: list[str]) -> tuple[Any, str]:
         if not topic.strip():
             return gr.update(choices=[], value=[]), render.text("note_no_topic")
-        try:
-            answer = self.assistant.ask(topic, Persona.BELEIDSMEDEWERKER, Filters(doc_ids=tuple(doc_ids or ())))
+        try:  # the same understanding as a question (and as the eval's policy topics)
+            found = self.assistant.recommendations_for(
+                topic, Filters(doc_ids=tuple(doc_ids or ())), limit=policy_note.MAX_CANDIDATES
+            )
         except AdvieswijzerError as exc:
             return gr.update(choices=[], value=[]), render.escape_markdown(_reported(exc))
-        found = policy_note.candidates(answer, self.catalogue)
         if not found:
             return gr.update(choices=[], value=[]), render.text("note_no_candidates")
         choices = browse.choices(found, self.catalogue)

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from assistant.records import Answer
 from corpus.records import BestPractice, Catalogue, Chunk, Document, Recommendation
 from corpus.settings import PROJECT_ROOT
 
@@ -88,15 +87,6 @@ def templates() -> dict[str, Any]:
 
 def phrase(key: str, **values: object) -> str:
     return str(templates()["phrases"][key]).format(**values)
-
-
-def candidates(answer: Answer, catalogue: Catalogue, limit: int = MAX_CANDIDATES) -> list[Recommendation]:
-    """The recommendations an answer to the topic rests on: cited first, then by retrieval rank."""
-    ids = [c.recommendation_id for c in answer.citations]
-    ids += [p.chunk.recommendation_id for p in answer.passages]
-    known = {r.rec_id: r for r in catalogue.recommendations}
-    ordered = [known[i] for i in dict.fromkeys(i for i in ids if i) if i in known]
-    return ordered[:limit]
 
 
 def draft(topic: str, rec_ids: Sequence[str], catalogue: Catalogue, chunks: Iterable[Chunk]) -> PolicyNote:

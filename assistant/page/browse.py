@@ -36,13 +36,14 @@ def choices(recommendations: Sequence[Recommendation], catalogue: Catalogue) -> 
     ]
 
 
-def overview_html(catalogue: Catalogue, recommendations: Sequence[Recommendation]) -> str:
-    """The given recommendations grouped per document and theme, with their best practices."""
+def overview_html(catalogue: Catalogue, recommendations: Sequence[Recommendation], note: str = "") -> str:
+    """The given recommendations grouped per document and theme, with their best practices (and a
+    ``note`` above them, as text)."""
     if not recommendations:
         return '<div class="catalogus leeg">Geen aanbevelingen gevonden. Probeer een ander zoekwoord.</div>'
     shown = {r.rec_id for r in recommendations}
     practices = {bp.bp_id: bp for bp in catalogue.best_practices}
-    parts = ['<div class="catalogus">']
+    parts = ['<div class="catalogus">', f'<p class="catalogus-noot">{html.escape(note)}</p>' if note else ""]
     for doc in catalogue.documents:
         recs = [r for r in catalogue.recommendations_of(doc.doc_id) if r.rec_id in shown]
         if recs:

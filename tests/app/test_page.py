@@ -101,3 +101,13 @@ def test_an_english_question_is_answered_in_english(page):
     assert (
         reply.startswith("This is what the SER advisories recommend") or reply == "The sources say nothing about this."
     )
+
+
+def test_catalogue_search_falls_back_to_meaning_when_no_recommendation_holds_every_word(page):
+    literal, _ = page.filter_catalogue("regeldruk", "")
+    assert "Beperk de regeldruk" in literal and "catalogus-noot" not in literal  # a word match: as before
+    meant, choices = page.filter_catalogue("we zijn veel te veel tijd kwijt aan formulieren van de overheid", "")
+    assert "catalogus-noot" in meant and "passen" in meant  # said why these are shown
+    assert choices["choices"]  # recommendations to pick, ranked as the assistant would answer
+    nothing, _ = page.filter_catalogue("", "")
+    assert "catalogus-noot" not in nothing

@@ -112,11 +112,6 @@ def test_sentences_are_whole_and_sensible():
     assert sentences(text) == ["Dit is een hele zin van voldoende lengte.", "Nog een volledige zin met inhoud!"]
 
 
-def test_candidates_follow_citations_then_passages(tiny_answer, tiny_catalogue):
-    found = policy_note.candidates(tiny_answer, tiny_catalogue)
-    assert [r.rec_id for r in found] == ["doc-a:1.1", "doc-b:2"]
-
-
 # --- on the real corpus ---------------------------------------------------------------------
 
 
@@ -147,8 +142,10 @@ def test_real_footnotes_quote_the_cited_pdf_pages(assistant):
     assert len(note.footnotes) > 100 and missing == []
 
 
-def test_real_topic_offers_cited_recommendations_first(assistant):
-    answer = assistant.ask("Waar kan ik terecht als ik niet weet bij welke instantie ik moet zijn?")
-    found = policy_note.candidates(answer, assistant.index.catalogue)
+def test_real_topic_offers_the_recommendations_the_answer_cites_first(assistant):
+    """The note's "Zoek aanbevelingen" is ``Assistant.recommendations_for``: the same understanding as a question."""
+    topic = "Waar kan ik terecht als ik niet weet bij welke instantie ik moet zijn?"
+    answer = assistant.ask(topic, "beleidsmedewerker")
+    found = assistant.recommendations_for(topic, limit=policy_note.MAX_CANDIDATES)
     assert found[0].rec_id == answer.citations[0].recommendation_id
     assert len({r.rec_id for r in found}) == len(found) <= policy_note.MAX_CANDIDATES
