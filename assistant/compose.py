@@ -169,7 +169,27 @@ def _best_sentences(
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text) if 6 <= len(s.split()) <= 80]
+    """The sentences worth quoting: 6–80 words, without the number of the list item that follows
+    ("… benutten. 4."), no list stub, no caption or list of names."""
+    found = (_NEXT_ITEM.sub(r"\1", s.strip()) for s in _SENTENCE.split(text))
+    return [s for s in found if 6 <= len(s.split()) <= 80 and not is_noise(s)]
+
+
+_NEXT_ITEM = re.compile(r"([.!?])\s+\d{1,2}[.)]$")
+_STUB = re.compile(r"(?::|\b\d{1,2}[.)])\s*$")  # "… de volgende drie onderwerpen:", "… hoofdaanbevelingen: 1."
+_CAPITALISED = re.compile(r"^[A-ZÀ-Ý][\w'’.-]*$")
+CAPTION_SHARE = 0.6  # a "sentence" this much of whose words are capitalised is a caption or a list of names
+
+
+def is_noise(sentence: str) -> bool:
+    """A list stub that only announces what follows, or a photo caption / list of names and roles
+    ("Cyklop Zwolle André Aarnink, Technisch Manager"): never quoted as an answer."""
+    text = sentence.strip()
+    if _STUB.search(text):
+        return True
+    words = [w.strip(",;()\"'") for w in text.split()]
+    words = [w for w in words if w]
+    return bool(words) and sum(bool(_CAPITALISED.match(w)) for w in words) / len(words) >= CAPTION_SHARE
 
 
 def _body(chunk: Chunk) -> str:

@@ -53,8 +53,9 @@ class HybridRetriever:
         self.units = RecommendationUnits(index)
 
     def retrieve(self, query: Query, filters: Filters | None = None, whole_units: bool = True) -> Retrieval:
-        """``whole_units``: recommendations scored as wholes join the ranking (off for a question
-        after a fact, which background passages answer as often as recommendations)."""
+        """``whole_units``: recommendations scored as wholes join the ranking, and sections about how
+        an advisory came about are left out (both off for a fact question, which background passages
+        answer as often as recommendations)."""
         filters = filters or Filters()
         allowed = _predicate(filters)
         vector = self.embedder.query(query.text) if self.mode is not RetrievalMode.TEXT else None
@@ -64,7 +65,9 @@ class HybridRetriever:
         fused = rrf([_ranked(dense), _ranked(keyword)], weights, self.params.rrf_k)
         units = self.units.score(query.keyword_text if keyword or not dense else "", vector, allowed, dense)
         fused_units = units if whole_units else UnitScores({}, {}, {})
-        passages, groups = self._grouped(fused, dense, keyword, weights, fused_units)
+        passages, groups = self._grouped(
+            fused, dense, keyword, weights, fused_units, bool(_ASKS_META.search(fold(query.text)))
+        )
         return Retrieval(tuple(passages[: self.params.top_k]), self._evidence(query, dense, keyword, units), groups)
 
     def _dense(self, query_vector: Any, allowed: Any) -> dict[int, float]:
@@ -105,6 +108,7 @@ class HybridRetriever:
         keyword: dict[int, float],
         weights: tuple[float, float],
         units: UnitScores,
+        asks_meta: bool = False,
     ) -> tuple[list[Passage], dict[str, tuple[Passage, ...]]]:
         """Rank recommendations (and stray passages) as units: each retriever ranks the units by
         their best passage and the unit ranks are fused, so a recommendation found by both
@@ -113,6 +117,7 @@ class HybridRetriever:
         groups: dict[str, list[int]] = defaultdict(list)
         for i in _ranked(fused):
             groups[self._unit(i)].append(i)
+        meta = set() if asks_meta else {key for key, rows in groups.items() if _is_meta(self.index.chunks[rows[0]])}
         unit_score: dict[str, float] = defaultdict(float)
         for scores, weight in zip((dense, keyword), weights, strict=True):
             for rank, key in enumerate(_unit_ranking(scores, self._unit), start=1):
@@ -124,7 +129,7 @@ class HybridRetriever:
                 unit_score[rec_id] += weight / (self.params.rrf_k + rank)
                 if rank <= self.params.unit_depth and rec_id not in groups:
                     groups[rec_id] = list(units.passages[rec_id][: self.params.passages_per_unit])
-        order = sorted(groups, key=unit_score.__getitem__, reverse=True)
+        order = [key for key in sorted(groups, key=unit_score.__getitem__, reverse=True) if key not in meta]
         ranked, by_unit = [], {}
         for key in order:
             unit = [self._passage(i, unit_score[key], dense, keyword) for i in groups[key]]
@@ -163,6 +168,19 @@ class HybridRetriever:
     def _unit(self, i: int) -> str:
         chunk = self.index.chunks[i]
         return chunk.recommendation_id or chunk.chunk_id
+
+
+# How an advisory came about (the request for advice, the making of it): background about the
+# advice itself, never an answer unless the question asks about it (or asks a fact, "wanneer was
+# de expertmeeting?", which only those sections hold).
+_META_SECTION = re.compile(r"\badviesaanvraag\b|\btotstandkoming\b|\bverantwoording\b")
+_ASKS_META = re.compile(
+    r"adviesaanvraag|aanvraag|totstandkoming|tot stand|waarom (?:dit|het) advies|wie heeft|request for advice"
+)
+
+
+def _is_meta(chunk: Chunk) -> bool:
+    return chunk.kind is ChunkKind.BACKGROUND and bool(_META_SECTION.search(fold(chunk.section)))
 
 
 def _best_unit_first(item: tuple[str, float]) -> tuple[float, str]:

@@ -14,7 +14,7 @@ import pytest
 from chromadb.config import Settings as ChromaSettings
 
 from assistant.abstain import FEATURES, AbstentionRule, Model
-from assistant.compose import Composed, ExtractiveComposer, phrase
+from assistant.compose import Composed, ExtractiveComposer, _sentences, is_noise, phrase
 from assistant.index import Index
 from assistant.params import ComposeParams, RetrievalParams, compose_params, retrieval_params
 from assistant.query import Query, understand
@@ -677,3 +677,29 @@ def test_a_value_that_is_not_finite_is_a_config_error(value):
     )
     with pytest.raises(ConfigError, match="min_weight"):
         retrieval_params(settings)
+
+
+# --- noise -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "noise"),
+    [
+        ("De raad doet op dit terrein de volgende drie aanbevelingen:", True),  # announces a list
+        ("De raad doet de volgende vier hoofdaanbevelingen: 1.", True),
+        ("Fieldlab Industrial Robotics Rik Grasmeijer, Projectleider", True),  # a caption
+        ("Jeroen de Vries, Directeur Bouwbedrijf De Vries Hengelo", True),
+        ("Bedrijven die investeren in scholing van medewerkers zijn productiever.", False),
+        ("SER Overijssel adviseert de provincie om het mkb te ondersteunen bij AI.", False),
+    ],
+)
+def test_list_stubs_and_captions_are_noise(sentence, noise):
+    assert is_noise(sentence) is noise
+
+
+def test_the_number_of_the_next_list_item_is_not_part_of_the_quote():
+    text = "Eerst een zin die lang genoeg is om te citeren. 2. Daarna een tweede zin die ook lang genoeg is."
+    assert _sentences(text) == [
+        "Eerst een zin die lang genoeg is om te citeren.",
+        "Daarna een tweede zin die ook lang genoeg is.",
+    ]
