@@ -116,9 +116,12 @@ class Assistant:
         return cleaned
 
     def recommendations_for(self, topic: str, filters: Filters | None = None, limit: int = 10) -> list[Recommendation]:
-        """The recommendations that answer a topic (the policy note's "Zoek aanbevelingen"), best first:
-        the same understanding as a question, read as a civil servant's."""
+        """The recommendations that answer a topic (the policy note's "Zoek aanbevelingen", the
+        catalogue search by meaning), best first: the same understanding as a question, read as a
+        civil servant's; none when the sources say nothing about it."""
         answer = self.ask(topic, Persona.BELEIDSMEDEWERKER, filters)
+        if answer.abstained:
+            return []
         known = {r.rec_id: r for r in self.index.catalogue.recommendations}
         ids = [c.recommendation_id for c in answer.citations if not c.best_practice]
         ids += [p.chunk.recommendation_id for p in answer.passages]
