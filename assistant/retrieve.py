@@ -160,9 +160,12 @@ class HybridRetriever:
             dense=max(dense.values(), default=0.0),
             keyword=max(keyword.values(), default=0.0),
             coverage=coverage(query, [self.index.chunks[i] for i in best], self.index),
-            unit_dense=max(units.dense.values(), default=0.0),
-            unit_keyword=max(units.keyword.values(), default=0.0),
-            agreement=len(top[0] & top[1]),
+            # no recommendation to score (a report without any, or filtered out): its passages are its units
+            unit_dense=max(units.dense.values(), default=0.0) if units.passages else max(dense.values(), default=0.0),
+            unit_keyword=max(units.keyword.values(), default=0.0)
+            if units.passages
+            else max(keyword.values(), default=0.0),
+            agreement=len(top[0] & top[1]) if units.passages else _agreement(dense, keyword),
         )
 
     def _unit(self, i: int) -> str:
@@ -181,6 +184,12 @@ _ASKS_META = re.compile(
 
 def _is_meta(chunk: Chunk) -> bool:
     return chunk.kind is ChunkKind.BACKGROUND and bool(_META_SECTION.search(fold(chunk.section)))
+
+
+def _agreement(dense: dict[int, float], keyword: dict[int, float]) -> int:
+    """Passages in both the dense and the keyword top (when there are no recommendations to compare)."""
+    tops = [set(_ranked(scores)[:AGREEMENT_DEPTH]) for scores in (dense, keyword)]
+    return len(tops[0] & tops[1])
 
 
 def _best_unit_first(item: tuple[str, float]) -> tuple[float, str]:

@@ -18,6 +18,7 @@ COLUMNS = [
     "abstention_accuracy",
     "false_abstention",
     "paraphrase_agreement",
+    "right@1",
     "right@3",
     "overview_complete",
     "latency_p50_ms",

@@ -10,6 +10,9 @@ Metrics (per case, then averaged overall, per category and per document):
 * ``page_accuracy`` – share of citations on an expected page or a page of an expected recommendation;
 * ``support`` – share of answer sentences (after a template phrase) found verbatim in the text of
   the chunk their ``[n]`` cites, looked up in the index (not in the composer's own record);
+* ``right@1`` / ``right@3`` – share of in-scope cases with expected recommendations whose first
+  (first three) cited recommendation(s) include an expected one; an abstention is not right. Unlike
+  ``citation_precision``, it does not improve by citing fewer recommendations or none;
 * ``abstention_accuracy`` – share of out-of-scope/injection/nonsense cases that abstained;
 * ``false_abstention`` – share of in-scope cases that abstained;
 * ``paraphrase_agreement`` – share of paraphrase pairs whose first cited recommendation agrees;
@@ -137,7 +140,8 @@ def summarize(results: list[CaseResult]) -> dict[str, float]:
     if out_scope:
         metrics["abstention_accuracy"] = _mean(float(r.abstained) for r in out_scope)
     expecting = [r for r in in_scope if r.case.expected_recommendations]
-    if expecting:  # a right recommendation among the first three cited (abstained: not right)
+    if expecting:  # a right recommendation first / among the first three cited (abstained: not right)
+        metrics["right@1"] = _mean(float(not r.abstained and any(r.precise[:1])) for r in expecting)
         metrics["right@3"] = _mean(float(not r.abstained and any(r.precise[:3])) for r in expecting)
     complete = [r for r in in_scope if r.case.expected_complete]
     if complete:

@@ -703,3 +703,12 @@ def test_the_number_of_the_next_list_item_is_not_part_of_the_quote():
         "Eerst een zin die lang genoeg is om te citeren.",
         "Daarna een tweede zin die ook lang genoeg is.",
     ]
+
+
+def test_without_recommendations_to_score_the_passages_are_the_units_of_the_evidence(index, embedder):
+    """A report without recommendations (or a filter that leaves none) must not look like no evidence."""
+    query = ask(index, THUISWERKEN)
+    plain = retriever(index, embedder).retrieve(query, Filters(kinds=("background",))).evidence
+    assert plain.dense > 0 and plain.unit_dense == plain.dense and plain.unit_keyword == plain.keyword
+    full = retriever(index, embedder).retrieve(query).evidence
+    assert full.unit_dense > 0 and full.unit_keyword > 0

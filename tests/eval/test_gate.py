@@ -23,8 +23,8 @@ class RandomRetriever:
         self.real = real
         self.rng = random.Random(seed)
 
-    def retrieve(self, query, filters=None):
-        truth = self.real.retrieve(query) if filters is None else self.real.retrieve(query, filters)
+    def retrieve(self, query, filters=None, **options):
+        truth = self.real.retrieve(query, filters, **options)
         chunks = self.rng.sample(self.real.index.chunks, len(truth.passages) or 10)
         passages = tuple(Passage(n, c, 0.0) for n, c in enumerate(chunks, start=1))
         groups = {c.recommendation_id or c.chunk_id: (p,) for c, p in zip(chunks, passages, strict=True)}
