@@ -229,5 +229,6 @@ def _reading(understood: Understood) -> Reading:
 def _warm_up(index: Index, retriever: HybridRetriever, reader: Reader) -> None:
     """Build the lazy lookups and touch every retriever once, so the first user waits no longer."""
     _ = index.vocabulary, index.prefix_frequency, reader.lexicon.stems, reader.lexicon.lemmas
+    _ = reader.lexicon.sentences_with, retriever.units.rows, retriever.units.keyword
     retriever.retrieve(understand("arbeidsproductiviteit mkb", index.vocabulary, stopwords()))
     reader.read("Welke aanbevelingen doet de SER over personeelstekort?")

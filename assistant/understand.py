@@ -317,25 +317,20 @@ class Lexicon:
 
     def together(self, head: str, tail: str) -> bool:
         """Do the two words occur in one sentence of some passage (by stem)?"""
-        key = (head, tail)
-        if key not in self._together:
-            self._together[key] = self._find_together(head, tail)
-        return self._together[key]
+        a, b = stemmer().stemWord(head), stemmer().stemWord(tail)
+        return bool(self.sentences_with.get(a, frozenset()) & self.sentences_with.get(b, frozenset()))
 
     @cached_property
-    def _together(self) -> dict[tuple[str, str], bool]:
-        return {}
-
-    def _find_together(self, head: str, tail: str) -> bool:
-        a, b = stemmer().stemWord(head), stemmer().stemWord(tail)
+    def sentences_with(self) -> dict[str, frozenset[int]]:
+        """Stem → the sentences of the corpus (numbered) that hold it; built once per index version."""
+        found: dict[str, set[int]] = {}
+        number = 0
         for chunk in self.index.chunks:
-            folded = fold(chunk.text)
-            if head[:4] not in folded or tail[:4] not in folded:
-                continue
-            for sentence in re.split(r"[.!?;\n]", folded):
-                if {a, b} <= set(stemmer().stemWords(_WORD.findall(sentence))):
-                    return True
-        return False
+            for sentence in re.split(r"[.!?;\n]", fold(chunk.text)):
+                for stem in set(stemmer().stemWords(_WORD.findall(sentence))):
+                    found.setdefault(stem, set()).add(number)
+                number += 1
+        return {stem: frozenset(numbers) for stem, numbers in found.items()}
 
     def term(self, word: str, language: str, places: frozenset[str] = frozenset()) -> Term:
         known = self.known(word)
