@@ -163,6 +163,7 @@ _TASK = [  # instructions aimed at the assistant, and requests to write or make 
         r"(?:instructies|instructions|bronnen|sources|regels|rules|prompt|opdracht)\b"
     ),
     re.compile(r"\b(?:je bent nu|jij bent nu|you are now|doe alsof|pretend to be|act as)\b"),
+    re.compile(r"^(?:from now on|vanaf nu|voortaan)\b"),
     re.compile(r"\b(?:systeemprompt|system prompt|systeemmelding|system message|api[- ]?(?:sleutels?|keys?))\b"),
     re.compile(
         r"^(?:\w+ ){0,2}(?:schrijf|write|verzin|bedenk|compose|draft|dicht|genereer|generate|vertel|tell)\b"

@@ -4,10 +4,12 @@ For every case the question is understood and retrieved once. Cases the question
 (a task, an unknown specific topic, an unknown name: ``refused_by_question``) take no part in the
 fit. On the rest of the **train** split a logistic regression (standardised features, L2 penalty)
 learns how much each evidence signal says about "the sources answer this"; the threshold is then
-the lowest score that still answers **no** out-of-scope, injection or nonsense train case, plus a
-small margin. The same rule is then scored on the **held-out** split, which the fit never saw:
-those are the figures to believe. ``python -m eval calibrate`` prints both and writes
-``assistant/thresholds.toml``.
+the cut with the lowest cost on the train cases, where answering an out-of-scope, injection or
+nonsense case costs ``ANSWER_COST`` times as much as refusing an in-scope one. (Requiring no such
+case to be answered let one near-domain question with strong evidence, a fine under the AI Act the
+sources discuss, set the bar for all: 58% of in-scope train questions refused.) The same rule is
+then scored on the **held-out** split, which the fit never saw: those are the figures to believe.
+``python -m eval calibrate`` prints both and writes ``assistant/thresholds.toml``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from assistant.understand import Intent, Understood
 __all__ = ["Result", "Sample", "fit", "main", "score", "write_thresholds"]
 
 PENALTY = 0.1  # L2 weight on the standardised coefficients (0.03–0.3 give the same train figures)
-MARGIN = 0.05  # threshold this far above the best-scoring out-of-scope train case
+MARGIN = 0.05  # a cut lies this far above the score of the out-of-scope case it refuses
+ANSWER_COST = 4.0  # an out-of-scope question answered weighs as much as this many in-scope ones refused
 STEPS = 4000
 LEARNING_RATE = 0.5
 
@@ -61,8 +64,22 @@ def fit(samples: list[Sample]) -> Model:
         weights -= LEARNING_RATE * (z.T @ (p - y) / len(y) + PENALTY * weights)
         bias -= LEARNING_RATE * float(np.mean(p - y))
     model = Model(_rounded(center), _rounded(scale), _rounded(weights), round(bias, 4), 0.0)
-    negatives = [model.score(features(s.query, s.evidence)) for s in rest if s.should_abstain]
-    return replace(model, threshold=round(max(negatives) + MARGIN, 4))
+    scored = [(model.score(features(s.query, s.evidence)), s.should_abstain) for s in rest]
+    return replace(model, threshold=round(_threshold(scored), 4))
+
+
+def _threshold(scored: list[tuple[float, bool]]) -> float:
+    """The cut with the lowest cost, an answered out-of-scope case costing ``ANSWER_COST`` refused
+    in-scope ones; among equal costs the highest cut (the safer side), just above a case's score."""
+    cuts = sorted({score + MARGIN for score, out in scored if out} | {min(s for s, _ in scored)})
+    best: tuple[float, float] | None = None
+    for cut in cuts:
+        cost = sum(ANSWER_COST if out else 0.0 for s, out in scored if s >= cut and out)
+        cost += sum(1.0 for s, out in scored if s < cut and not out)
+        if best is None or cost <= best[0]:
+            best = (cost, cut)
+    assert best is not None
+    return best[1]
 
 
 def _rounded(values: np.ndarray) -> tuple[float, ...]:
