@@ -182,10 +182,10 @@ CAPTION_SHARE = 0.6  # a "sentence" this much of whose words are capitalised is 
 
 
 def is_noise(sentence: str) -> bool:
-    """A list stub that only announces what follows, or a photo caption / list of names and roles
-    ("Cyklop Zwolle André Aarnink, Technisch Manager"): never quoted as an answer."""
+    """A list stub that only announces what follows, a question the text asks, or a photo caption /
+    list of names and roles ("Cyklop Zwolle André Aarnink, Technisch Manager"): never quoted as an answer."""
     text = sentence.strip()
-    if _STUB.search(text):
+    if _STUB.search(text) or text.endswith("?"):  # a question of the text asks, it does not answer
         return True
     words = [w.strip(",;()\"'") for w in text.split()]
     words = [w for w in words if w]

@@ -689,6 +689,7 @@ def test_a_value_that_is_not_finite_is_a_config_error(value):
         ("De raad doet de volgende vier hoofdaanbevelingen: 1.", True),
         ("Fieldlab Industrial Robotics Rik Grasmeijer, Projectleider", True),  # a caption
         ("Jeroen de Vries, Directeur Bouwbedrijf De Vries Hengelo", True),
+        ("Wat zijn de banen van de toekomst voor onze regio en haar bedrijven?", True),  # the text asks
         ("Bedrijven die investeren in scholing van medewerkers zijn productiever.", False),
         ("SER Overijssel adviseert de provincie om het mkb te ondersteunen bij AI.", False),
     ],
