@@ -107,7 +107,7 @@ class AnswerVerification:
 class Reading:
     """How the assistant read a question: shown in the JSON, and for a follow-up in the answer."""
 
-    intent: str  # advice, overview, definition, example, fact
+    intent: str  # advice, overview, definition, example, fact, task
     doc_ids: tuple[str, ...] = ()  # documents named
     themes: tuple[str, ...] = ()  # themes or main recommendations named
     actor: str | None = None  # who is addressed ("gemeente", "werkgever", …)
