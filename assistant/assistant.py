@@ -16,7 +16,7 @@ from assistant.overview import compose_overview, overview_recommendations
 from assistant.params import compose_params, retrieval_params
 from assistant.query import understand
 from assistant.records import Answer, Draft, Filters, Persona, Reading
-from assistant.retrieve import HybridRetriever, RetrievalMode
+from assistant.retrieve import HybridRetriever, Retrieval, RetrievalMode
 from assistant.understand import Intent, Reader, Understood
 from corpus.errors import EmptyQuestionError, IndexMissingError, QuestionError, QuestionTooLongError
 from corpus.records import Recommendation
@@ -157,8 +157,7 @@ class Assistant:
         started = time.perf_counter()
         understood = reader.read(question, history)
         query = understood.query
-        filters = _scoped(filters or Filters(), understood)
-        retrieval = retriever.retrieve(query, filters, whole_units=understood.intent is not Intent.FACT)
+        retrieval = retrieve_understood(retriever, understood, filters)
         retrieved = time.perf_counter()
         composed = Composed(phrase(query.language, "abstain"), ())
         answerable = bool(retrieval.passages) and not self.abstention.should_abstain(understood, retrieval.evidence)
@@ -204,6 +203,16 @@ class Assistant:
             return self._validate(str(turn))
         except QuestionError:
             return ""
+
+
+def retrieve_understood(
+    retriever: HybridRetriever, understood: Understood, filters: Filters | None = None
+) -> Retrieval:
+    """Retrieval for an understood question: narrowed to the documents it names (unless ``filters``
+    chose documents), recommendations scored as wholes unless it asks a fact. Calibration uses it too."""
+    return retriever.retrieve(
+        understood.query, _scoped(filters or Filters(), understood), whole_units=understood.intent is not Intent.FACT
+    )
 
 
 def _scoped(filters: Filters, understood: Understood) -> Filters:

@@ -21,8 +21,8 @@ import numpy as np
 
 from assistant.abstain import FEATURES, AbstentionRule, Model, features, refused_by_question
 from assistant.query import Query
-from assistant.records import Evidence, Filters
-from assistant.understand import Intent, Understood
+from assistant.records import Evidence
+from assistant.understand import Understood
 
 __all__ = ["Result", "Sample", "fit", "main", "score", "write_thresholds"]
 
@@ -130,7 +130,7 @@ def write_thresholds(path: Path, model: Model, train: Result, held_out: Result |
 
 def main() -> int:
     """``python -m eval calibrate``: fit on the train split, report both splits, write the rule."""
-    from assistant.assistant import Assistant
+    from assistant.assistant import Assistant, retrieve_understood
     from eval.cases import load_cases, split_of
 
     unfitted = AbstentionRule(Model((0.0,) * len(FEATURES), (1.0,) * len(FEATURES), (0.0,) * len(FEATURES), 0.0, 0.0))
@@ -138,9 +138,7 @@ def main() -> int:
     samples: dict[str, list[Sample]] = {"train": [], "heldout": []}
     for case in load_cases():
         understood = assistant.reader.read(case.question, case.history)
-        retrieval = assistant.retriever.retrieve(
-            understood.query, _filters(understood), whole_units=understood.intent is not Intent.FACT
-        )
+        retrieval = retrieve_understood(assistant.retriever, understood)
         samples[split_of(case)].append(Sample(understood, retrieval.evidence, case.should_abstain))
     model = fit(samples["train"])
     train, held_out = score(model, samples["train"]), score(model, samples["heldout"])
@@ -152,7 +150,3 @@ def main() -> int:
             f"out-of-scope answered {r.false_answers}/{r.out_of_scope}"
         )
     return 0
-
-
-def _filters(understood: Understood) -> Filters:
-    return Filters(doc_ids=understood.scope.doc_ids)
