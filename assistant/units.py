@@ -47,17 +47,20 @@ class RecommendationUnits:
 
     @cached_property
     def rows(self) -> dict[str, tuple[int, ...]]:
-        """Chunk positions of each recommendation, in reading order."""
+        """Chunk positions of each recommendation of the catalogue, in reading order."""
+        known = {r.rec_id for r in self.recommendations}
         rows: dict[str, list[int]] = defaultdict(list)
         for i, chunk in enumerate(self.index.chunks):
-            if chunk.recommendation_id:
+            if chunk.recommendation_id in known:
                 rows[chunk.recommendation_id].append(i)
         return {rec_id: tuple(found) for rec_id, found in rows.items()}
 
     @cached_property
-    def keyword(self) -> Any:  # bm25s.BM25 over one text per recommendation
+    def keyword(self) -> Any:  # bm25s.BM25 over one text per recommendation; None without any
         import bm25s
 
+        if not self.recommendations:
+            return None
         retriever = bm25s.BM25()
         retriever.index(tokenize([self.text(r) for r in self.recommendations]), show_progress=False)
         return retriever
@@ -98,7 +101,7 @@ class RecommendationUnits:
 
     def _keyword(self, keyword_text: str, wanted: set[str]) -> dict[str, float]:
         tokens = tokenize([keyword_text])
-        if not tokens.vocab or not self.recommendations:
+        if not tokens.vocab or self.keyword is None:
             return {}
         docs, scores = self.keyword.retrieve(tokens, k=len(self.recommendations), show_progress=False)
         result = {}

@@ -713,3 +713,11 @@ def test_without_recommendations_to_score_the_passages_are_the_units_of_the_evid
     assert plain.dense > 0 and plain.unit_dense == plain.dense and plain.unit_keyword == plain.keyword
     full = retriever(index, embedder).retrieve(query).evidence
     assert full.unit_dense > 0 and full.unit_keyword > 0
+
+
+def test_a_corpus_without_recommendations_is_retrieved_and_judged_by_its_passages(index, embedder):
+    """A report with no recommendations at all (a CPB or TNO study): the units have nothing to score."""
+    bare = replace(index, catalogue=replace(index.catalogue, recommendations=()))
+    found = retriever(bare, embedder).retrieve(ask(bare, THUISWERKEN))
+    assert found.passages and found.evidence.unit_dense == found.evidence.dense > 0
+    assert found.evidence.unit_keyword == found.evidence.keyword
