@@ -232,7 +232,8 @@ _LEANS = re.compile(
     r"^(?:en|maar|ook|and|but|what about|how about)\b|"
     r"\b(?:daarmee|daarvan|daarover|hiermee|hiervan|hierover|dat|dit|die|deze|ze|zij|hun|daar|"
     r"that|this|those|these|they|them|it)\b|"
-    r"\b(?:voorbeeld|voorbeelden|example|examples|bedoel\w*|mean|meant)\b"
+    r"\b(?:voorbeeld|voorbeelden|example|examples|bedoel\w*|mean|meant)\b|"
+    r"\b(?:eens|concreet|concrete|concreter|precies|specifiek|uitgebreider|toe|elaborate|specific|more detail)\b"
 )
 
 
@@ -493,7 +494,7 @@ class Reader:
         places = find_places(question)
         terms = tuple(self.lexicon.term(w, query.language, places) for w in query.content_words if not w.isdigit())
         query = replace(query, weights=tuple((t.word, t.weight) for t in terms))
-        own = [t for t in terms if t.known and t.weight >= WEIGHTY and not t.situation]
+        own = [t for t in terms if t.known and t.weight >= WEIGHTY and not t.situation and t.word not in _GENERIC]
         intent = detect_intent(question)
         scope = self.scope(question, intent, terms)
         named = self.lexicon.document_words

@@ -368,6 +368,8 @@ EARLIER = "Hoe houd ik oudere vakmensen aan boord?"
         "Geldt dat ook in Twente?",
         "Heb je daar een voorbeeld van?",
         "What about small firms?",
+        "Noem eens wat concrete stappen",  # a request to say more, an imperative verb is no topic
+        "Licht het wat uitgebreider toe",
     ],
 )
 def test_a_short_question_pointing_back_carries_the_earlier_topic(reader, question):
