@@ -454,6 +454,12 @@ _GENERIC = frozenset(
         "themes",
         "noem",
         "geef",
+        "toon",
+        "alle",
+        "all",
+        "list",
+        "show",
+        "give",
         "overzicht",
         "lijst",
         "welke",
@@ -563,10 +569,25 @@ class Reader:
         return tuple(dict.fromkeys(t for t in themes if t in known))
 
     def _themes_named(self, folded: str, docs: Sequence[str], terms: Sequence[Term]) -> list[str]:
-        """An overview "over onderwijs": the themes whose title holds every topic word of the question."""
+        """An overview "over onderwijs": the themes whose title holds every topic word of the question,
+        itself or a one-word synonym ("education" → "onderwijs")."""
         named = self.lexicon.document_words
         words = [t.word for t in terms if t.word not in _GENERIC and t.word not in named and not t.situation]
         if not words:
             return []
-        wanted = set(stemmer().stemWords(words))
-        return [theme_id for theme_id, doc_id, title in self.lexicon.theme_titles if doc_id in docs and wanted <= title]
+        alternatives = [_stems_of_synonyms(word) for word in words]
+        return [
+            theme_id
+            for theme_id, doc_id, title in self.lexicon.theme_titles
+            if doc_id in docs and all(options & title for options in alternatives)
+        ]
+
+
+@lru_cache(maxsize=4096)
+def _stems_of_synonyms(word: str) -> frozenset[str]:
+    """The stem of ``word`` and of the one-word terms of every synonym group it belongs to."""
+    found = {word}
+    for group in synonym_groups():
+        if word in group:
+            found.update(term for term in group if " " not in term)
+    return frozenset(stemmer().stemWords(sorted(found)))

@@ -156,3 +156,23 @@ def test_the_lead_speaks_of_recommendations_only_when_it_quotes_one(assistant, q
     for heading in headings:  # every other passage says what it is, so "3. …" is not read as advice
         kinds = "toelichting|samenvatting|citaat|voetnoot|voorbeeld uit de praktijk|tekst bij een aanbeveling"
         assert ", aanbeveling " in heading or re.search(rf", ({kinds}), p\. ", heading), heading
+
+
+@pytest.mark.parametrize(
+    ("question", "theme"),
+    [
+        ("Which recommendations does SER Overijssel make in its education theme?", "2"),  # through a synonym
+        ("Geef alle aanbevelingen van het thema over kennisdeling", "3"),  # "alle" only asks for the list
+    ],
+)
+def test_an_overview_names_its_theme_by_a_word_of_its_title(assistant, question, theme):
+    answer = assistant.ask(question)
+    assert answer.understood.intent == "overview"
+    assert answer.understood.themes == (f"ser-overijssel-arbeidsproductiviteit:{theme}",)
+    listed = {c.recommendation_id for c in answer.citations}
+    wanted = {
+        r.rec_id
+        for r in assistant.index.catalogue.recommendations_of("ser-overijssel-arbeidsproductiviteit")
+        if r.theme_number == theme
+    }
+    assert wanted and wanted <= listed
