@@ -56,6 +56,11 @@ class RecommendationUnits:
         return {rec_id: tuple(found) for rec_id, found in rows.items()}
 
     @cached_property
+    def sizes(self) -> dict[str, int]:
+        """How many passages each recommendation has."""
+        return {rec_id: len(rows) for rec_id, rows in self.rows.items()}
+
+    @cached_property
     def keyword(self) -> Any:  # bm25s.BM25 over one text per recommendation; None without any
         import bm25s
 

@@ -331,23 +331,26 @@ def test_a_decisive_keyword_gap_gets_full_weight_a_flat_one_the_minimum():
 
 
 def test_the_passages_of_one_recommendation_are_one_unit(index, embedder):
-    result = retriever(index, embedder).retrieve(ask(index, SCHOLING))
+    result = retriever(index, embedder, unit_size_penalty=0.0).retrieve(ask(index, SCHOLING))
     units = [p.chunk.recommendation_id or p.chunk.chunk_id for p in result.passages]
     assert units[0] == f"{A}:1.1"
     assert len(units) == len(set(units))  # per_unit=1: one passage per recommendation
     assert [p.rank for p in result.passages] == list(range(1, len(result.passages) + 1))
     assert set(ids(result.groups[f"{A}:1.1"])) == {f"{A}:00000", f"{A}:00001", f"{A}:00002"}
-    two = retriever(index, embedder, per_unit=2).retrieve(ask(index, SCHOLING))
+    two = retriever(index, embedder, per_unit=2, unit_size_penalty=0.0).retrieve(ask(index, SCHOLING))
     assert [p.chunk.recommendation_id for p in two.passages[:3]] == [f"{A}:1.1", f"{A}:1.1", f"{B}:1.1"]
 
 
 def test_a_recommendation_both_retrievers_find_beats_a_stray_passage_one_likes(index, embedder):
     query = ask(index, THUISWERKEN)
     # passage by passage (recommendations as wholes left out, they are tested on their own below)
-    keyword_top = retriever(index, embedder, RetrievalMode.TEXT).retrieve(query, whole_units=False).passages[0]
-    dense_top = retriever(index, embedder, RetrievalMode.VECTORS).retrieve(query, whole_units=False).passages[0]
+    plain = {"unit_size_penalty": 0.0}
+    keyword_top = retriever(index, embedder, RetrievalMode.TEXT, **plain).retrieve(query, whole_units=False).passages[0]
+    dense_top = (
+        retriever(index, embedder, RetrievalMode.VECTORS, **plain).retrieve(query, whole_units=False).passages[0]
+    )
     assert keyword_top.chunk.chunk_id == STRAY and dense_top.chunk.chunk_id == R1
-    result = retriever(index, embedder).retrieve(query, whole_units=False)
+    result = retriever(index, embedder, unit_size_penalty=0.0).retrieve(query, whole_units=False)
     # fused passage by passage, the stray sentence would win: the keyword likes it best and dense third
     found = [p for unit in result.groups.values() for p in unit]
     position = {p.chunk.chunk_id: index.position[p.chunk.chunk_id] for p in found}
@@ -408,6 +411,19 @@ def test_footnotes_only_when_asked_for(index, embedder):
     assert footnote not in found(retriever(index, embedder).retrieve(question, Filters(kinds=("background",))))
     asked = retriever(index, embedder).retrieve(question, Filters(kinds=("footnote",)))
     assert ids(asked.passages) == [footnote] and asked.passages[0].keyword > 0
+
+
+def test_a_unit_with_many_passages_pays_for_its_extra_chances(index, embedder):
+    """Its best passage ranks as well as a smaller unit's; the size penalty damps its rank contributions."""
+    query = ask(index, SCHOLING)
+    plain = retriever(index, embedder, unit_size_penalty=0.0).retrieve(query, whole_units=False)
+    damped = retriever(index, embedder, unit_size_penalty=1.0).retrieve(query, whole_units=False)
+    big = f"{A}:1.1"  # three passages
+    assert len(plain.groups[big]) == 3
+    score = {p.chunk.recommendation_id: p.score for p in plain.passages}
+    after = {p.chunk.recommendation_id: p.score for p in damped.passages}
+    assert after[big] == pytest.approx(score[big] / (1 + math.log(3)), rel=1e-3)
+    assert after[f"{B}:1.1"] / score[f"{B}:1.1"] > after[big] / score[big]
 
 
 # --- determinism -------------------------------------------------------------------------------
