@@ -154,23 +154,20 @@ class HybridRetriever:
         recommendations as wholes (their best scores and whether the two rankings agree)."""
         if not dense and not keyword:
             return Evidence(0.0, 0.0, 0.0)
-        top = [
-            {rec_id for rec_id, _ in sorted(scores.items(), key=_best_unit_first)[:AGREEMENT_DEPTH]}
-            for scores in (units.dense, units.keyword)
-        ]
         top_keyword = max(keyword.values(), default=0.0) or 1.0
         strength = {i: dense.get(i, 0.0) + keyword.get(i, 0.0) / top_keyword for i in set(dense) | set(keyword)}
         best = sorted(strength, key=strength.__getitem__, reverse=True)[: self.params.evidence_depth]
+        # no recommendation to score (a report without any, or filtered out): its passages are its units
+        whole: tuple[dict[Any, float], dict[Any, float]] = (
+            (units.dense, units.keyword) if units.passages else (dense, keyword)
+        )
         return Evidence(
             dense=max(dense.values(), default=0.0),
             keyword=max(keyword.values(), default=0.0),
             coverage=coverage(query, [self.index.chunks[i] for i in best], self.index),
-            # no recommendation to score (a report without any, or filtered out): its passages are its units
-            unit_dense=max(units.dense.values(), default=0.0) if units.passages else max(dense.values(), default=0.0),
-            unit_keyword=max(units.keyword.values(), default=0.0)
-            if units.passages
-            else max(keyword.values(), default=0.0),
-            agreement=len(top[0] & top[1]) if units.passages else _agreement(dense, keyword),
+            unit_dense=max(whole[0].values(), default=0.0),
+            unit_keyword=max(whole[1].values(), default=0.0),
+            agreement=_top_overlap(*whole),
         )
 
     def _unit(self, i: int) -> str:
@@ -191,9 +188,11 @@ def _is_meta(chunk: Chunk) -> bool:
     return chunk.kind is ChunkKind.BACKGROUND and bool(_META_SECTION.search(fold(chunk.section)))
 
 
-def _agreement(dense: dict[int, float], keyword: dict[int, float]) -> int:
-    """Passages in both the dense and the keyword top (when there are no recommendations to compare)."""
-    tops = [set(_ranked(scores)[:AGREEMENT_DEPTH]) for scores in (dense, keyword)]
+def _top_overlap(first: dict[Any, float], second: dict[Any, float]) -> int:
+    """How many units (or passages) the two rankings share in their top ``AGREEMENT_DEPTH``."""
+    tops = [
+        {key for key, _ in sorted(s.items(), key=lambda kv: (-kv[1], kv[0]))[:AGREEMENT_DEPTH]} for s in (first, second)
+    ]
     return len(tops[0] & tops[1])
 
 
