@@ -20,6 +20,18 @@ def test_synonyms_from_the_table():
     assert expansions("Een vraag zonder bekende termen") == []
 
 
+def test_a_common_word_is_not_expanded_with_rarer_synonyms():
+    # as in the two advisories: "AI" in 415 of 703 chunks, "kunstmatige intelligentie" in at most 5
+    frequency = {"ai": 415, "kunstmatige": 5, "intelligentie": 10, "artificiele": 9, "mkb": 54}
+    assert expansions("Wat doet AI met werk?", frequency) == []
+    # a word the corpus lacks (an English question) still finds the Dutch terms
+    assert "mkb" in expansions("What about small businesses?", frequency)
+    # a synonym used about as often (at least half as often) as the asked word joins
+    frequency |= {"personeel": 20, "medewerkers": 55, "werknemers": 91, "werkenden": 100}
+    found = expansions("Hoe betrek ik mijn personeel?", frequency)
+    assert {"medewerkers", "werknemers", "werkenden"} <= set(found) and "employees" not in found
+
+
 def test_compound_split_against_vocabulary():
     vocabulary = frozenset({"arbeidsproductiviteit", "scan", "kennis", "deling"})
     assert split_compound("arbeidsproductiviteitsscan", vocabulary) == ["arbeidsproductiviteit", "scan"]
