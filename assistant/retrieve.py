@@ -59,7 +59,7 @@ class HybridRetriever:
         answer as often as recommendations)."""
         filters = filters or Filters()
         allowed = _predicate(filters)
-        vector = self.embedder.query(query.text) if self.mode is not RetrievalMode.TEXT else None
+        vector = self.embedder.query(query.dense_text) if self.mode is not RetrievalMode.TEXT else None
         dense = self._dense(vector, allowed) if vector is not None else {}
         keyword = self._keyword(query, allowed) if self.mode is not RetrievalMode.VECTORS else {}
         weights = (dense_confidence(dense, self.params), keyword_confidence(keyword, self.params))
@@ -168,6 +168,7 @@ class HybridRetriever:
             unit_dense=max(whole[0].values(), default=0.0),
             unit_keyword=max(whole[1].values(), default=0.0),
             agreement=_top_overlap(*whole),
+            idf_scale=math.log(1 + len(self.index.chunks)),
         )
 
     def _unit(self, i: int) -> str:

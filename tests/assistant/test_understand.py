@@ -232,6 +232,38 @@ def test_an_inflected_verb_is_no_specific_topic(lexicon):
     assert term.known and not term.specific
 
 
+@pytest.mark.parametrize(
+    "question", ["Hoe begeleid je ipv een stagiair?", "Waar begin je in vredesnaam met stages, joh?"]
+)
+def test_chat_abbreviations_and_interjections_are_no_topic(reader, question):
+    read = reader.read(question)
+    assert {"ipv", "vredesnaam", "joh"}.isdisjoint(t.word for t in read.terms)
+    assert not read.out_of_sources
+
+
+# --- focus: what the dense retriever embeds -----------------------------------------------------------
+
+
+def test_a_sentence_only_about_the_askers_situation_is_left_out_of_the_focus(reader):
+    read = reader.read("Ik heb een bakkerij in Twente met twaalf man. Hoe begeleid ik een stagiair?")
+    assert read.query.focus == "Hoe begeleid ik een stagiair?"
+    assert read.query.dense_text == read.query.focus
+    assert read.query.text.startswith("Ik heb een bakkerij")  # the keyword search still reads it all
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hoe begeleid ik een stagiair?",  # one sentence
+        "Wij willen stages bieden. Hoe begeleid ik een stagiair?",  # both sentences carry the topic
+    ],
+)
+def test_the_whole_question_is_embedded_when_every_sentence_carries_the_topic(reader, question):
+    read = reader.read(question)
+    assert read.query.focus == ""
+    assert read.query.dense_text == question
+
+
 # --- out of sources ----------------------------------------------------------------------------------
 
 
@@ -332,6 +364,8 @@ def test_a_sub_recommendation_number_names_no_main_recommendation(reader):
     [
         ("Welke aanbevelingen gaan over energietransitie?", (f"{THEMED}:3",)),
         ("Welke adviezen gaan over automatisering?", (f"{MAIN}:2",)),
+        ("Geef me een lijstje van wat Vakmanschap over energietransitie aanbeveelt", (f"{THEMED}:3",)),
+        ("Op een rij: wat raadt het advies over robotisering aan over automatisering?", (f"{MAIN}:2",)),
     ],
 )
 def test_an_overview_names_a_theme_by_the_words_of_its_title(reader, question, themes):
@@ -466,6 +500,11 @@ def test_a_follow_up_carries_topic_words_not_the_words_that_named_the_list(reade
         ("Maar hoe regel ik dat met stagiairs?", 2),
         ("What about the unions?", 1),
         ("Geef eens een voorbeeld", 1),
+        # pointing back beyond doubt, however long
+        ("En als de stagiair halverwege het jaar overstapt naar een ander leerbedrijf in de regio?", 2),
+        ("Moet ik daarvoor als klein bedrijf met weinig personeel een aparte regeling treffen?", 2),
+        ("Wat kost zo'n traject voor een bedrijf met een stuk of twintig mensen op de werkvloer?", 2),
+        ("Wat betekent dat voor een klein installatiebedrijf zonder eigen personeelsafdeling?", 2),
     ],
 )
 def test_a_question_that_leans_on_the_history(question, own_terms):
@@ -478,6 +517,8 @@ def test_a_question_that_leans_on_the_history(question, own_terms):
         ("En robots, loon en scholing dan?", 3),  # too much topic of its own
         ("Hoe zorg ik dat oudere vakmensen hun kennis overdragen aan stagiairs?", 1),  # too long
         ("Hoe regel ik een leerbudget?", 1),  # short, but pointing nowhere
+        ("Hoe zorg ik dat mijn stagiairs een vaste begeleider krijgen in de werkplaats?", 2),  # "dat" joins
+        ("En hoe zit het met robots, lonen en de scholing van oudere vakmensen?", 3),  # its own topic
     ],
 )
 def test_a_question_that_stands_on_its_own(question, own_terms):
