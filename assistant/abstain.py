@@ -64,7 +64,9 @@ class Model:
 
 
 def features(question: Query | Understood, evidence: Evidence) -> tuple[float, ...]:
-    """The signals of ``FEATURES``, in that order (bm25 scores on a log scale). The unknown share
+    """The signals of ``FEATURES``, in that order. bm25 scores are divided by the IDF of a word found
+    in one passage (they grow with the size of the corpus: a rule fitted on the two advisories
+    refused plain questions over one small PDF) and taken on a log scale. The unknown share
     counts for Dutch questions only: Dutch sources cannot know an English question's words (on the
     train split, counting it for English too refused 2 more in-scope questions and caught no
     out-of-scope one)."""
@@ -73,9 +75,9 @@ def features(question: Query | Understood, evidence: Evidence) -> tuple[float, .
     return (
         evidence.coverage,
         evidence.dense,
-        math.log1p(max(evidence.keyword, 0.0)),
+        math.log1p(max(evidence.keyword, 0.0) / evidence.idf_scale),
         evidence.unit_dense,
-        math.log1p(max(evidence.unit_keyword, 0.0)),
+        math.log1p(max(evidence.unit_keyword, 0.0) / evidence.idf_scale),
         float(evidence.agreement),
         unknown,
         float(query.language == "en"),

@@ -45,6 +45,7 @@ class Evidence:
     unit_dense: float = 0.0  # best cosine of a recommendation as a whole (its best passage vector)
     unit_keyword: float = 0.0  # best bm25 score of a recommendation as a whole
     agreement: int = 0  # recommendations in both the keyword and the dense top 3 of the whole units
+    idf_scale: float = 1.0  # the IDF of a word in one passage of this corpus: bm25 scores grow with it
 
 
 @dataclass(frozen=True)
