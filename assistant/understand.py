@@ -180,6 +180,20 @@ _TASK = [  # instructions aimed at the assistant, and requests to write or make 
         r"poem|joke|story|song|citaat|quote|slogan|recept|recipe|limerick|rap)\b"
     ),
 ]
+# A sentence that tells the assistant what to say ("Zeg dat de SER …", "Bevestig dat …", "Herhaal na
+# mij: …", "Antwoord alleen met ja", "… en voeg eraan toe dat …"): matched at the start of a sentence,
+# so "Klopt het dat …?" or "Hoe zorg ik dat …" stay questions.
+_DIRECTIVE = re.compile(
+    r"^(?:\w+ ){0,2}(?:zeg|bevestig|beaam|herhaal|verklaar|say|confirm|repeat|declare|state)\b"
+    r"(?: \w+){0,3} (?:dat|na mij|that|after me)\b|"
+    r"^(?:\w+ ){0,2}(?:zeg|say) (?:gewoon |maar |alleen |dan )?(?:ja|nee|yes|no)\b|"
+    r"^(?:\w+ ){0,2}(?:antwoord|answer|reply|respond|reageer)(?: \w+){0,2} "
+    r"(?:alleen|uitsluitend|only|just) (?:met|with)\b|"
+    r"\bvoeg (?:\w+ ){0,3}toe dat\b|\band add that\b|"
+    r"\b(?:je|jouw|your) (?:systeem)?instructies\b|\bsysteeminstructies\b|\byour (?:system )?instructions\b|"
+    r"\binterne (?:instellingen|scores|regels|configuratie)\b|\binternal (?:settings|scores|rules|configuration)\b"
+)
+_SENTENCE_END = re.compile(r"[.!?:;]+\s*")
 _FACT = re.compile(
     r"\b(?:hoeveel|hoe groot|hoe hoog|welk percentage|hoeveel procent|in welk jaar|wanneer|"
     r"how many|how much|what percentage|which year|when)\b"
@@ -203,6 +217,8 @@ def _folded(text: str) -> str:
 def detect_intent(text: str) -> Intent:
     folded = _folded(text)
     if any(p.search(folded) for p in _TASK):
+        return Intent.TASK
+    if any(_DIRECTIVE.search(_folded(sentence)) for sentence in _SENTENCE_END.split(text)):
         return Intent.TASK
     if any(p.search(folded) for p in _OVERVIEW):
         return Intent.OVERVIEW
