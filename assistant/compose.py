@@ -64,12 +64,14 @@ class ExtractiveComposer:
         for chunk in chunks:
             if chunk.best_practice:
                 self.practice_chunks.setdefault(chunk.best_practice, chunk)
+        # the passage that sets out each recommendation, quoted when none of its retrieved ones is its own text
+        self.own_chunks = first_chunks(chunks)
 
     def compose(self, query: Query, persona: Persona, retrieval: Retrieval, catalogue: Catalogue) -> Composed:
         lang = query.language
         units = _units(list(retrieval.passages), retrieval.groups, self.params)
         citations: list[Citation] = []
-        chosen = [(unit, _best_sentences(query, persona, unit.passages, self.params)) for unit in units]
+        chosen = [(unit, _best_sentences(query, persona, self._readable(unit), self.params)) for unit in units]
         best = max((score for _, picked in chosen for score, _, _ in picked), default=0.0)
         used: set[str] = set()
         shown = [
@@ -89,6 +91,16 @@ class ExtractiveComposer:
                 blocks.append(block)
         blocks.append(sources_block(lang, citations))
         return Composed("\n\n".join(b for b in blocks if b), tuple(citations))
+
+    def _readable(self, unit: _Unit) -> list[Passage]:
+        """The passages whose sentences may be quoted for a unit: a recommendation retrieved only
+        through its best practices (listed on their own line) also gets its own first passage, so
+        it is never shown without a sentence of its own."""
+        passages = unit.passages[: self.params.passages_read]
+        own = self.own_chunks.get(unit.key)
+        if own is None or any(p.chunk.kind is not ChunkKind.BEST_PRACTICE for p in passages):
+            return passages
+        return [*passages, Passage(0, own, passages[0].score if passages else 0.0)]
 
     def _unit_block(
         self,
@@ -153,7 +165,7 @@ def _best_sentences(
     """Up to three sentences that share the most words with the question, in reading order."""
     wanted = stems(" ".join([*query.content_words, *expansions(query.text)]))
     scored = []
-    for p_rank, passage in enumerate(passages[: params.passages_read]):
+    for p_rank, passage in enumerate(passages[: params.passages_read + 1]):
         if passage.chunk.kind is ChunkKind.BEST_PRACTICE and passage.chunk.recommendation_id:
             continue  # best practices are listed on their own line
         for s_rank, sentence in enumerate(_sentences(_body(passage.chunk))):
@@ -246,3 +258,18 @@ def sources_block(lang: str, citations: list[Citation]) -> str:
         )
         lines.append(f'[{c.n}] {where}{rec}: "{c.quote}"')
     return "\n".join(lines)
+
+
+def first_chunks(chunks: Sequence[Chunk]) -> dict[str, Chunk]:
+    """The first passage that sets out each recommendation (its own text, not a best practice)."""
+    first: dict[str, Chunk] = {}
+    for chunk in sorted(chunks, key=lambda c: (c.doc_id, c.page)):
+        rec_id = chunk.recommendation_id
+        kinds = (ChunkKind.RECOMMENDATION, ChunkKind.SUMMARY)
+        if rec_id and chunk.kind in kinds and rec_id not in first and first_sentence(chunk):
+            first[rec_id] = chunk
+    for chunk in chunks:  # a recommendation set out only in background text or a box
+        rec_id = chunk.recommendation_id
+        if rec_id and rec_id not in first and chunk.kind is not ChunkKind.FOOTNOTE and first_sentence(chunk):
+            first[rec_id] = chunk
+    return first

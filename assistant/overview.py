@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.compose import Composed, first_sentence, heading, phrase, sources_block
+from assistant.compose import Composed, first_chunks, first_sentence, heading, phrase, sources_block
 from assistant.records import Citation
 from assistant.retrieve import Retrieval
 from assistant.understand import Understood
-from corpus.records import Catalogue, Chunk, ChunkKind, Recommendation
+from corpus.records import Catalogue, Chunk, Recommendation
 
 __all__ = ["TOPIC_SHARE", "compose_overview", "overview_recommendations"]
 
@@ -64,7 +64,7 @@ def compose_overview(
     understood: Understood, recs: Sequence[Recommendation], catalogue: Catalogue, chunks: Sequence[Chunk]
 ) -> Composed:
     lang = understood.language
-    first = _first_chunks(chunks)
+    first = first_chunks(chunks)
     citations: list[Citation] = []
     blocks = [phrase(lang, "lead_overview", count=str(len(recs)))]
     for rec in recs:
@@ -79,18 +79,3 @@ def compose_overview(
         blocks.append("\n".join(lines))
     blocks.append(sources_block(lang, citations))
     return Composed("\n\n".join(b for b in blocks if b), tuple(citations))
-
-
-def _first_chunks(chunks: Sequence[Chunk]) -> dict[str, Chunk]:
-    """The first passage that sets out each recommendation (its own text, not a best practice)."""
-    first: dict[str, Chunk] = {}
-    for chunk in sorted(chunks, key=lambda c: (c.doc_id, c.page)):
-        rec_id = chunk.recommendation_id
-        kinds = (ChunkKind.RECOMMENDATION, ChunkKind.SUMMARY)
-        if rec_id and chunk.kind in kinds and rec_id not in first and first_sentence(chunk):
-            first[rec_id] = chunk
-    for chunk in chunks:  # a recommendation set out only in background text or a box
-        rec_id = chunk.recommendation_id
-        if rec_id and rec_id not in first and chunk.kind is not ChunkKind.FOOTNOTE and first_sentence(chunk):
-            first[rec_id] = chunk
-    return first
