@@ -15,14 +15,15 @@ from collections.abc import Sequence
 
 from assistant.compose import Composed, first_chunks, first_sentence, heading, phrase, sources_block
 from assistant.records import Citation
-from assistant.retrieve import Retrieval
-from assistant.understand import Understood
+from assistant.retrieve import Retrieval, stems
+from assistant.understand import Understood, synonym_stems
 from corpus.records import Catalogue, Chunk, Recommendation
 
 __all__ = ["TOPIC_SHARE", "compose_overview", "overview_recommendations"]
 
 TOPIC_SHARE = 0.6  # a recommendation joins a topic overview when its score is this share of the best
 TOPIC_MAX = 8  # recommendations in a topic overview
+_EXAMPLES = re.compile(r"praktijkvoorbeeld|voorbeeld(?:en)? uit de praktijk|best practices?|good practices?", re.I)
 _MAIN = re.compile(r"\b(?:hoofdaanbeveling\w*|main recommendations?)\b", re.IGNORECASE)
 
 
@@ -31,33 +32,60 @@ def overview_recommendations(
 ) -> list[Recommendation]:
     scope = understood.scope
     recs = [r for r in catalogue.recommendations if not scope.doc_ids or r.doc_id in scope.doc_ids]
-    if scope.themes:
+    if scope.themes:  # the theme's recommendations, and those elsewhere whose title names its topic
+        titled = _titled(recs, understood)
         return [
             r
             for r in recs
             if any(r.rec_id == t or r.rec_id.startswith(t + ".") or _theme_id(r) == t for t in scope.themes)
+            or r.rec_id in titled
         ]
     if _MAIN.search(understood.question):
         docs = {s.doc_id for s in recs if s.parent_id}  # documents organised in main recommendations
         mains = [r for r in recs if r.parent_id is None and r.doc_id in docs]
         return mains or recs
+    if _EXAMPLES.search(understood.question):  # "bij welke aanbevelingen staat een praktijkvoorbeeld?"
+        with_practice = [r for r in recs if r.best_practices]
+        topical = {r.rec_id for r in _topic(recs, retrieval, understood)} if _topic_words(understood) else None
+        chosen = [r for r in with_practice if topical is None or r.rec_id in topical]
+        if chosen:
+            return chosen
     if scope.doc_ids and not understood.topic_beyond_scope:
         return recs
-    return _topic(recs, retrieval)
+    return _topic(recs, retrieval, understood)
 
 
 def _theme_id(rec: Recommendation) -> str:
     return f"{rec.doc_id}:{rec.theme_number}"
 
 
-def _topic(recs: Sequence[Recommendation], retrieval: Retrieval) -> list[Recommendation]:
+def _topic(recs: Sequence[Recommendation], retrieval: Retrieval, understood: Understood) -> list[Recommendation]:
+    """The recommendations whose title names the topic, and those retrieval ranks near the best,
+    in the documents' order."""
     known = {r.rec_id: r for r in recs}
     ranked = [(p.chunk.recommendation_id, p.score) for p in retrieval.passages if p.chunk.recommendation_id in known]
-    if not ranked:
-        return []
-    best = ranked[0][1]
-    chosen = [rec_id for rec_id, score in ranked if score >= TOPIC_SHARE * best][:TOPIC_MAX]
-    return [known[r] for r in dict.fromkeys(chosen) if r]
+    titled = _titled(recs, understood)
+    best = ranked[0][1] if ranked else 0.0
+    near_best = [rec_id for rec_id, score in ranked if score >= TOPIC_SHARE * best]
+    chosen = set(list(dict.fromkeys(near_best))[:TOPIC_MAX]) | titled
+    return [r for r in recs if r.rec_id in chosen]
+
+
+def _titled(recs: Sequence[Recommendation], understood: Understood) -> set[str]:
+    """Recommendations whose title holds every topic word of the question (itself or a one-word
+    synonym: "SMEs" → "mkb")."""
+    words = _topic_words(understood)
+    if not words:
+        return set()
+    options = [synonym_stems(w) for w in words]
+    return {r.rec_id for r in recs if all(o & stems(f"{r.title} {r.body_title}") for o in options)}
+
+
+def _topic_words(understood: Understood) -> set[str]:
+    """The weighty words the question asks about (not the words that ask for a list or an example)."""
+    asking = stems(" ".join(m.group(0) for m in _EXAMPLES.finditer(understood.question)))
+    words = [t.word for t in understood.topic if t.word in understood.topic_words]
+    return {w for w in words if not stems(w) & asking}
 
 
 def compose_overview(

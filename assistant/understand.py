@@ -35,7 +35,17 @@ from assistant.query import Query, split_compound, synonym_groups, understand
 from corpus.records import Catalogue, Document
 from ingest.text import fold, stemmer, stopwords
 
-__all__ = ["Intent", "Lexicon", "Reader", "Scope", "Term", "Understood", "detect_intent", "find_actor"]
+__all__ = [
+    "Intent",
+    "Lexicon",
+    "Reader",
+    "Scope",
+    "Term",
+    "Understood",
+    "detect_intent",
+    "find_actor",
+    "synonym_stems",
+]
 
 SITUATION_FILE = Path(__file__).with_name("situation.toml")
 FOCUS_SHARE = 0.3  # a sentence of a longer question carries its topic with this share of the heaviest one's weight
@@ -48,6 +58,8 @@ WEIGHTY = 0.35  # a term at least this weight is part of the topic
 UNKNOWN_SHARE = 0.4  # refused when unknown specific words carry this share of the topic weight
 COMMON_ZIPF = 4.0  # a word this frequent in general language (wordfreq zipf) is no specific topic on its own
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+_QUOTED = re.compile(r"['‘’\"“”]([^'‘’\"“”]{8,})['‘’\"“”]")
+TITLE_SHARE = 0.75  # a question names a theme by its title when it holds this share of the title's content words
 
 
 class Intent(StrEnum):
@@ -138,7 +150,9 @@ class Understood:
 
 # --- intent and actor: rules on the folded text ------------------------------------------------------
 
-_REC_WORDS = r"(?:hoofd)?aanbevelingen|adviezen|maatregelen|recommendations|thema'?s|themes|onderwerpen"
+_REC_WORDS = (
+    r"(?:hoofd|deel|sub)?aanbevelingen|adviezen|maatregelen|(?:main |sub-?)?recommendations|thema'?s|themes|onderwerpen"
+)
 _ADVISES = (
     r"aanbeveelt|aanbevelen|aanbevolen|adviseert|adviseren|geadviseerd|raadt|raden|aangeraden|"
     r"voorstelt|voorstellen|voorgesteld|zegt|zeggen|staat|staan|recommends?|advises?|suggests?|says"
@@ -148,6 +162,7 @@ _OVERVIEW = [
     re.compile(rf"\b(?:overzicht|lijst|opsomming)\b.*\b(?:{_REC_WORDS}|aanbeveling)\b"),
     re.compile(rf"\b(?:which|what are|list|name|give me|summari[sz]e)\b.*\b(?:{_REC_WORDS})\b"),
     re.compile(r"\balle (?:hoofd)?aanbevelingen\b|\ball (?:the )?(?:main )?recommendations\b"),
+    re.compile(r"\b(?:elke|iedere|every|each) (?:deel|sub-?)?(?:aanbeveling|recommendation)\b"),
     re.compile(r"\bwat (?:valt|staat|hoort|zit) er (?:allemaal )?(?:onder|in|bij)\b.*\b(?:thema|hoofdaanbeveling)\b"),
     re.compile(r"\b(?:de )?(?:vier|zes|4|6) (?:hoofd)?aanbevelingen\b|\b(?:four|six|4|6) (?:main )?recommendations\b"),
     # a list asked for in other words: "een lijstje van wat … aanbeveelt", "op een rij: wat raadt … aan"
@@ -359,7 +374,7 @@ class Lexicon:
 
     def known(self, word: str) -> bool:
         vocabulary = self.index.vocabulary
-        if word in vocabulary or word in _synonym_words() or word.isdigit():
+        if word in vocabulary or word in _synonym_words() or word.isdigit() or word in _GENERIC:
             return True
         base = lemma(word, "nl")
         if stemmer().stemWord(word) in self.stems or base in vocabulary or base in self.lemmas:
@@ -538,6 +553,24 @@ _GENERIC = frozenset(
         "main",
         "make",
         "does",
+        # asking for a whole list, in other words
+        "deelaanbeveling",
+        "deelaanbevelingen",
+        "subaanbevelingen",
+        "elke",
+        "iedere",
+        "allemaal",
+        "every",
+        "each",
+        "including",
+        "sub",
+        "advice",
+        "advisories",
+        "aimed",
+        "gericht",
+        "bedoeld",
+        "concern",
+        "concerning",
     ]
 )
 
@@ -625,9 +658,11 @@ class Reader:
         doc_ids = tuple(
             doc_id for doc_id, patterns in self.lexicon.document_names if any(p.search(folded) for p in patterns)
         )
-        return Scope(doc_ids, self._themes(folded, doc_ids, intent, terms), find_actor(question))
+        return Scope(doc_ids, self._themes(folded, doc_ids, intent, terms, question), find_actor(question))
 
-    def _themes(self, folded: str, doc_ids: tuple[str, ...], intent: Intent, terms: Sequence[Term]) -> tuple[str, ...]:
+    def _themes(
+        self, folded: str, doc_ids: tuple[str, ...], intent: Intent, terms: Sequence[Term], question: str = ""
+    ) -> tuple[str, ...]:
         lex = self.lexicon
         docs = doc_ids or tuple(d.doc_id for d in lex.catalogue.documents)
         themes: list[str] = []
@@ -635,10 +670,27 @@ class Reader:
             themes += [f"{d}:{match.group(1)}" for d in docs if not lex.has_main_recommendations(d) or doc_ids]
         for match in _MAIN_NUMBER.finditer(folded):  # "hoofdaanbeveling 2": documents with main recommendations
             themes += [f"{d}:{match.group(1)}" for d in docs if lex.has_main_recommendations(d)]
+        if not themes:
+            themes = self._themes_by_title(question, docs, quoted_only=intent is not Intent.OVERVIEW)
         if not themes and intent is Intent.OVERVIEW:
             themes = self._themes_named(folded, docs, terms)
         known = {theme_id for theme_id, _, _ in lex.theme_titles}
         return tuple(dict.fromkeys(t for t in themes if t in known))
+
+    def _themes_by_title(self, question: str, docs: Sequence[str], quoted_only: bool) -> list[str]:
+        """A theme (or main recommendation) named by most of its title: "… onder 'Investeer in
+        AI-innovatie en -adoptie'". An overview may name it anywhere in the question; another question
+        only in quotes (advice "over innovatie" is no theme)."""
+        spans = [m.group(1) for m in _QUOTED.finditer(question)] if quoted_only else [question]
+        found = []
+        for span in spans:
+            words = frozenset(stemmer().stemWords(_WORD.findall(fold(span))))
+            found += [
+                theme_id
+                for theme_id, doc_id, title in self.lexicon.theme_titles
+                if doc_id in docs and len(title) >= 2 and len(title & words) >= TITLE_SHARE * len(title)
+            ]
+        return found
 
     def _themes_named(self, folded: str, docs: Sequence[str], terms: Sequence[Term]) -> list[str]:
         """An overview "over onderwijs": the themes whose title holds every topic word of the question,
@@ -647,7 +699,7 @@ class Reader:
         words = [t.word for t in terms if t.word not in _GENERIC and t.word not in named and not t.situation]
         if not words:
             return []
-        alternatives = [_stems_of_synonyms(word) for word in words]
+        alternatives = [synonym_stems(word) for word in words]
         return [
             theme_id
             for theme_id, doc_id, title in self.lexicon.theme_titles
@@ -656,7 +708,7 @@ class Reader:
 
 
 @lru_cache(maxsize=4096)
-def _stems_of_synonyms(word: str) -> frozenset[str]:
+def synonym_stems(word: str) -> frozenset[str]:
     """The stem of ``word`` and of the one-word terms of every synonym group it belongs to."""
     found = {word}
     for group in synonym_groups():
