@@ -29,12 +29,13 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.answer_type import asked_type
 from assistant.query import Query
 from assistant.records import Evidence
 from assistant.understand import Intent, Understood
 from corpus.errors import ConfigError
 
-__all__ = ["FEATURES", "AbstentionRule", "Model", "features", "refused_by_question"]
+__all__ = ["FEATURES", "AbstentionRule", "Model", "features", "lacks_asked_fact", "refused_by_question"]
 
 FEATURES = (
     "coverage",
@@ -92,6 +93,14 @@ def refused_by_question(question: Query | Understood) -> bool:
     return question.language == "nl" and bool(question.unknown_names)
 
 
+def lacks_asked_fact(question: Query | Understood, evidence: Evidence) -> bool:
+    """The question asks for an amount, a year or contact details ("hoe hoog is de boete …?") and
+    no strong passage about its topic holds one: the sources discuss the topic, not that fact."""
+    text = question.question if isinstance(question, Understood) else question.text
+    kind = asked_type(text)
+    return kind is not None and str(kind) not in evidence.answer_types
+
+
 @dataclass(frozen=True)
 class AbstentionRule:
     model: Model
@@ -117,6 +126,6 @@ class AbstentionRule:
         return cls(model)
 
     def should_abstain(self, question: Query | Understood, evidence: Evidence) -> bool:
-        if refused_by_question(question):
+        if refused_by_question(question) or lacks_asked_fact(question, evidence):
             return True
         return self.model.score(features(question, evidence)) < self.model.threshold

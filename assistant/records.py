@@ -46,6 +46,8 @@ class Evidence:
     unit_keyword: float = 0.0  # best bm25 score of a recommendation as a whole
     agreement: int = 0  # recommendations in both the keyword and the dense top 3 of the whole units
     idf_scale: float = 1.0  # the IDF of a word in one passage of this corpus: bm25 scores grow with it
+    # answer types (assistant/answer_type.py) that the strongest passages naming the topic hold
+    answer_types: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

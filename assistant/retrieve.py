@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from assistant.answer_type import types_in
 from assistant.index import Index
 from assistant.params import RetrievalParams
 from assistant.query import Query, synonym_matches
@@ -24,6 +25,7 @@ from ingest.text import fold, stemmer, tokenize
 
 _WORD = re.compile(r"[a-z0-9]+")
 AGREEMENT_DEPTH = 3  # the top of each whole-unit ranking compared for agreement
+TOPIC_WEIGHT = 0.35  # a question word this weighty names its topic (the answer-type check looks for it)
 
 
 class RetrievalMode(StrEnum):
@@ -169,6 +171,7 @@ class HybridRetriever:
             unit_keyword=max(whole[1].values(), default=0.0),
             agreement=_top_overlap(*whole),
             idf_scale=math.log(1 + len(self.index.chunks)),
+            answer_types=frozenset(map(str, types_in(_naming_topic(query, [self.index.chunks[i].text for i in best])))),
         )
 
     def _unit(self, i: int) -> str:
@@ -187,6 +190,15 @@ _ASKS_META = re.compile(
 
 def _is_meta(chunk: Chunk) -> bool:
     return chunk.kind is ChunkKind.BACKGROUND and bool(_META_SECTION.search(fold(chunk.section)))
+
+
+def _naming_topic(query: Query, texts: list[str]) -> list[str]:
+    """The texts that hold one of the question's two weightiest words (by stem); all without weights."""
+    heavy = [w for w, weight in sorted(query.weights, key=lambda item: -item[1]) if weight >= TOPIC_WEIGHT][:2]
+    if not heavy:
+        return texts
+    wanted = set(stemmer().stemWords(heavy))
+    return [t for t in texts if wanted & stems(t)]
 
 
 def _top_overlap(first: dict[Any, float], second: dict[Any, float]) -> int:

@@ -1,0 +1,84 @@
+"""What kind of answer a question asks for, and whether the strongest passages hold one.
+
+A near-domain question often names a topic the sources discuss and asks for a fact they do not
+give: "Hoe hoog is de boete als ik de AI-verordening overtreed?" (the AI Act is discussed, its fines
+are not), "Wat zijn de openingstijden van het Ondernemershuis?". Whatever the evidence for the topic,
+such a question is answered only when a passage about the topic holds an answer of the asked type:
+an amount or count (a number that is no year), a year or date, or contact details. Answer-type
+checking of this kind is classic in extractive question answering (e.g. Harabagiu et al. 2000).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from enum import StrEnum
+
+from ingest.text import fold
+
+__all__ = ["AnswerType", "asked_type", "types_in"]
+
+
+class AnswerType(StrEnum):
+    AMOUNT = "amount"  # a count, an amount of money, a percentage
+    YEAR = "year"  # a year or a date
+    CONTACT = "contact"  # a telephone number, an address, opening hours, a web or e-mail address
+
+
+_ASKS = (
+    (
+        AnswerType.CONTACT,
+        re.compile(
+            r"\b(?:telefoonnummer|telefoon|e-?mailadres|adres|openingstijden|website|bellen|"
+            r"phone(?: number)?|e-?mail address|opening hours|address)\b"
+        ),
+    ),
+    (
+        AnswerType.AMOUNT,
+        re.compile(
+            r"\b(?:hoeveel|hoe hoog|hoe groot|welk bedrag|welke bedragen|hoeveel procent|welk percentage|"
+            r"in euro'?s|how much|how many|what percentage|what amount)\b"
+        ),
+    ),
+    # "wanneer"/"when" ask a date only at the start of the question; elsewhere they join clauses
+    (
+        AnswerType.YEAR,
+        re.compile(
+            r"^(?:en |and )?(?:wanneer|when)\b|\b(?:in welk jaar|sinds wanneer|tot wanneer|which year|what year)\b"
+        ),
+    ),
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_NUMBER_WORDS = (
+    r"twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twintig|dertig|veertig|vijftig|honderd|duizend|"
+    r"miljoen|miljard|procent|helft|kwart|derde|dubbel|verdubbel\w*"
+)
+_AMOUNT = re.compile(rf"(?:€|\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?\b|%|\b(?:{_NUMBER_WORDS})\b)")
+_DATE = re.compile(r"\b(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b")
+_CONTACT = re.compile(r"\b0\d{1,3}[- ]?\d{6,8}\b|\bwww\.|https?://|@\w+\.\w+|\b\d{1,2}[.:]\d{2} ?(?:uur|-)")
+
+
+def asked_type(question: str) -> AnswerType | None:
+    """The type of answer the question asks for, if it asks a fact of one ("hoeveel", "wanneer", …)."""
+    asked = [s for s in _SENTENCE.split(question.strip()) if s.rstrip().endswith("?")] or [question]
+    for sentence in asked:  # the sentences that ask, not those that tell the asker's situation
+        folded = fold(sentence).strip()
+        for kind, pattern in _ASKS:
+            if pattern.search(folded):
+                return kind
+    return None
+
+
+def types_in(texts: Iterable[str]) -> frozenset[AnswerType]:
+    """The answer types the texts hold."""
+    found: set[AnswerType] = set()
+    for text in texts:
+        folded = fold(text)
+        if _AMOUNT.search(folded):
+            found.add(AnswerType.AMOUNT)
+        if _YEAR.search(folded) or _DATE.search(folded):
+            found.add(AnswerType.YEAR)
+        if _CONTACT.search(text):
+            found.add(AnswerType.CONTACT)
+    return frozenset(found)

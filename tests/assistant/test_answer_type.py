@@ -1,0 +1,60 @@
+"""The answer-type check (``assistant/answer_type.py``): which fact a question asks for, and
+whether a text holds one. The questions and texts are written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.abstain import lacks_asked_fact
+from assistant.answer_type import AnswerType, asked_type, types_in
+from assistant.query import Query
+from assistant.records import Evidence
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Hoe hoog is de boete voor een datalek?", AnswerType.AMOUNT),
+        ("Hoeveel subsidie krijg ik voor een robot?", AnswerType.AMOUNT),
+        ("How many firms joined the network?", AnswerType.AMOUNT),
+        ("Wanneer gaat de regeling open?", AnswerType.YEAR),
+        ("In welk jaar begon het programma?", AnswerType.YEAR),
+        ("Wat is het telefoonnummer van het loket?", AnswerType.CONTACT),
+        ("What are the opening hours of the desk?", AnswerType.CONTACT),
+    ],
+)
+def test_a_question_for_a_fact_asks_its_type(question, kind):
+    assert asked_type(question) is kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hoe betrek ik mijn mensen wanneer we een robot kopen?",  # "wanneer" joining clauses
+        "Why involve staff when a new machine arrives?",
+        # the situation tells a number; the question itself asks none
+        "We willen weten hoeveel winkels al robots hebben. Wie zou dat moeten bijhouden?",
+        "Hoe krijg ik mijn personeel mee?",
+    ],
+)
+def test_an_advice_question_asks_no_fact(question):
+    assert asked_type(question) is None
+
+
+def test_a_text_holds_the_types_it_states():
+    assert types_in(["Aan het netwerk doen 105 bedrijven mee."]) == {AnswerType.AMOUNT}
+    assert types_in(["Een op de drie werkenden gebruikt het."]) == {AnswerType.AMOUNT}
+    assert types_in(["Het programma loopt van 2025 tot 2029."]) == {AnswerType.YEAR}  # a year is no amount
+    assert types_in(["Bel 038-1234567 of kijk op www.voorbeeld.nl."]) >= {AnswerType.CONTACT}
+    assert types_in(["Het loket helpt ondernemers verder."]) == frozenset()
+
+
+def _query(text: str) -> Query:
+    return Query(text, "nl", text, ())
+
+
+def test_a_fact_the_passages_lack_is_refused_and_one_they_hold_is_not():
+    question = _query("Hoe hoog is de boete voor een datalek?")
+    assert lacks_asked_fact(question, Evidence(0.9, 5.0, 1.0, answer_types=frozenset({"year"})))
+    assert not lacks_asked_fact(question, Evidence(0.9, 5.0, 1.0, answer_types=frozenset({"amount"})))
+    assert not lacks_asked_fact(_query("Hoe krijg ik mijn personeel mee?"), Evidence(0.9, 5.0, 1.0))
