@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.abstain import FEATURES, AbstentionRule, Model, features, refused_by_question
+from assistant.abstain import FEATURES, AbstentionRule, Model, features, lacks_asked_fact, refused_by_question
 from assistant.query import Query
 from assistant.records import Evidence
 from assistant.understand import Understood
@@ -49,8 +49,9 @@ class Result:
 
 
 def fit(samples: list[Sample]) -> Model:
-    """The logistic model and its threshold, from the samples the question alone does not refuse."""
-    rest = [s for s in samples if not refused_by_question(s.query)]
+    """The logistic model and its threshold, from the samples the hard rules (the question alone,
+    or a fact of the asked type missing from the passages) do not refuse."""
+    rest = [s for s in samples if not refused_by_question(s.query) and not lacks_asked_fact(s.query, s.evidence)]
     if not any(s.should_abstain for s in rest) or all(s.should_abstain for s in rest):
         raise ValueError("calibration needs both in-scope and out-of-scope cases")
     x = np.array([features(s.query, s.evidence) for s in rest])
