@@ -60,15 +60,14 @@ def _theme_id(rec: Recommendation) -> str:
 
 
 def _topic(recs: Sequence[Recommendation], retrieval: Retrieval, understood: Understood) -> list[Recommendation]:
-    """The recommendations whose title names the topic, and those retrieval ranks near the best,
-    in the documents' order."""
+    """The recommendations retrieval ranks near the best, best first, then those whose title names
+    the topic."""
     known = {r.rec_id: r for r in recs}
     ranked = [(p.chunk.recommendation_id, p.score) for p in retrieval.passages if p.chunk.recommendation_id in known]
     titled = _titled(recs, understood)
     best = ranked[0][1] if ranked else 0.0
-    near_best = [rec_id for rec_id, score in ranked if score >= TOPIC_SHARE * best]
-    chosen = set(list(dict.fromkeys(near_best))[:TOPIC_MAX]) | titled
-    return [r for r in recs if r.rec_id in chosen]
+    near_best = list(dict.fromkeys(rec_id for rec_id, score in ranked if score >= TOPIC_SHARE * best))[:TOPIC_MAX]
+    return [known[rec_id] for rec_id in dict.fromkeys([*near_best, *sorted(titled)])]
 
 
 def _titled(recs: Sequence[Recommendation], understood: Understood) -> set[str]:
