@@ -60,6 +60,7 @@ COMMON_ZIPF = 4.0  # a word this frequent in general language (wordfreq zipf) is
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 _QUOTED = re.compile(r"['‘’\"“”]([^'‘’\"“”]{8,})['‘’\"“”]")
 TITLE_SHARE = 0.75  # a question names a theme by its title when it holds this share of the title's content words
+OVERVIEW_TITLE_SHARE = 0.5  # … and a question for a list, which names its theme in its own words, half of them
 
 
 class Intent(StrEnum):
@@ -682,14 +683,16 @@ class Reader:
         AI-innovatie en -adoptie'". An overview may name it anywhere in the question; another question
         only in quotes (advice "over innovatie" is no theme)."""
         spans = [m.group(1) for m in _QUOTED.finditer(question)] if quoted_only else [question]
+        share = TITLE_SHARE if quoted_only else OVERVIEW_TITLE_SHARE
         found = []
         for span in spans:
             words = frozenset(stemmer().stemWords(_WORD.findall(fold(span))))
-            found += [
-                theme_id
+            overlap = {
+                theme_id: len(title & words)
                 for theme_id, doc_id, title in self.lexicon.theme_titles
-                if doc_id in docs and len(title) >= 2 and len(title & words) >= TITLE_SHARE * len(title)
-            ]
+                if doc_id in docs and len(title) >= 2 and len(title & words) >= max(2, share * len(title))
+            }
+            found += [t for t, n in overlap.items() if n == max(overlap.values())]  # the best-named theme(s)
         return found
 
     def _themes_named(self, folded: str, docs: Sequence[str], terms: Sequence[Term]) -> list[str]:

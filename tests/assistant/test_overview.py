@@ -74,3 +74,9 @@ def test_a_topic_overview_of_a_theme_adds_recommendations_elsewhere_whose_title_
     found = listed(reader, "Welke aanbevelingen gaan over robots?")
     assert f"{THEMED}:1.1" not in found  # "robot" only in its text, not its title
     assert f"{MAIN}:1.1" in found and f"{MAIN}:3" in found  # "robots" in their titles
+
+
+def test_an_overview_names_a_theme_by_half_of_its_title_in_its_own_words(reader):
+    # "Betrek werkenden bij automatisering": two of its three title words, worded freely
+    found = listed(reader, "Zet eens op een rij wat het advies zegt over werkenden en automatisering.")
+    assert found == [f"{MAIN}:2", f"{MAIN}:2.1"]
