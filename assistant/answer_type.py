@@ -37,7 +37,11 @@ _ASKS = (
         AnswerType.AMOUNT,
         re.compile(
             r"\b(?:hoeveel|hoe hoog|hoe groot|welk bedrag|welke bedragen|hoeveel procent|welk percentage|"
-            r"in euro'?s|how much|how many|what percentage|what amount)\b"
+            r"in euro'?s|how much|how many|what percentage|what amount)\b|"
+            # "Wat is het wettelijk minimumloon per uur?": what a sum of money or a rate is
+            r"^(?:en )?(?:wat|what) (?:is|zijn|was|bedraagt|are|was) (?:de |het |een |the |a )?(?:\w+ ){0,2}"
+            r"(?:\w*loon|\w*lonen|salaris\w*|\w*bedrag\w*|tarief|tarieven|prijs|prijzen|kosten|boete\w*|"
+            r"percentage|premie\w*|\w*vergoeding|\w*belasting|wage|salary|fine|fee|rate|price|cost)\b"
         ),
     ),
     # "wanneer"/"when" ask a date only at the start of the question; elsewhere they join clauses

@@ -45,6 +45,7 @@ __all__ = [
     "detect_intent",
     "find_actor",
     "synonym_stems",
+    "told_situation",
 ]
 
 SITUATION_FILE = Path(__file__).with_name("situation.toml")
@@ -265,6 +266,35 @@ def find_places(text: str) -> frozenset[str]:
     """Capitalised names after a word of place ("in Rijssen", "bij Zwolle", "rond Deventer",
     "in Noordoost-Overijssel"): where the asker is, part of their situation, never a topic."""
     return frozenset(w for m in _PLACE.finditer(text) for w in _WORD.findall(fold(m.group(1))))
+
+
+def told_situation(text: str, terms: tuple[Term, ...]) -> tuple[Term, ...]:
+    """A word the sources do not know, only in the sentences that tell the asker's situation, is part of
+    that situation ("We zijn een installatiebedrijf. Nu iedereen warmtepompen wil, moeten mijn mannen
+    nieuwe techniek leren. Hoe regel ik dat?"). Only in a question with both a sentence that asks (ending
+    in "?", or reporting a question: "Een ondernemer vraagt of hij een omgevingsvergunning nodig heeft")
+    and one that tells."""
+    sentences = [s for s in _SENTENCES.split(text.strip()) if s.strip()]
+    asking = [s for s in sentences if s.rstrip().endswith("?") or _REPORTED_QUESTION.search(_folded(s))]
+    telling = [s for s in sentences if s not in asking]
+    if not asking or not telling:
+        return terms
+    asked = {w for s in asking for w in _WORD.findall(fold(s))}
+    told = {w for s in telling for w in _WORD.findall(fold(s))} - asked
+    return tuple(
+        replace(t, weight=round(t.weight * SITUATION_WEIGHT, 3), situation=True)
+        if t.word in told and not t.known and not t.situation
+        else t
+        for t in terms
+    )
+
+
+# A sentence that reports a question asks it too ("Een klant vraagt of …", "Ik wil weten hoeveel …").
+_REPORTED_QUESTION = re.compile(
+    r"\b(?:vraagt|vragen|vroeg|vroegen|vraag me af|vragen ons af|wil weten|willen weten|wil graag weten|"
+    r"asks?|asked|wonder|want to know|would like to know)\b(?: \w+){0,2} "
+    r"(?:of|hoe|wat|welke|wie|waar|wanneer|hoeveel|waarom|whether|if|how|what|which|who|where|when|why)\b"
+)
 
 
 # --- follow-up ----------------------------------------------------------------------------------------
@@ -604,7 +634,8 @@ class Reader:
     def _read_one(self, question: str, earlier: Understood | None) -> Understood:
         query = understand(question, self.index.vocabulary, self._stop, self.index.document_frequency)
         places = find_places(question)
-        terms = tuple(self.lexicon.term(w, query.language, places) for w in query.content_words if not w.isdigit())
+        words = [w for w in query.content_words if not w.isdigit()]
+        terms = told_situation(question, tuple(self.lexicon.term(w, query.language, places) for w in words))
         query = replace(query, weights=tuple((t.word, t.weight) for t in terms), focus=focus(question, terms))
         own = [t for t in terms if t.known and t.weight >= WEIGHTY and not t.situation and t.word not in _GENERIC]
         intent = detect_intent(question)

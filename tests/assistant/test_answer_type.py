@@ -58,3 +58,15 @@ def test_a_fact_the_passages_lack_is_refused_and_one_they_hold_is_not():
     assert lacks_asked_fact(question, Evidence(0.9, 5.0, 1.0, answer_types=frozenset({"year"})))
     assert not lacks_asked_fact(question, Evidence(0.9, 5.0, 1.0, answer_types=frozenset({"amount"})))
     assert not lacks_asked_fact(_query("Hoe krijg ik mijn personeel mee?"), Evidence(0.9, 5.0, 1.0))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Wat is het wettelijk minimumloon per uur?", "Wat zijn de kosten van een scan?", "What is the minimum wage?"],
+)
+def test_what_a_sum_of_money_is_asks_an_amount(question):
+    assert asked_type(question) is AnswerType.AMOUNT
+
+
+def test_what_a_thing_is_asks_no_amount():
+    assert asked_type("Wat is sociale innovatie?") is None

@@ -556,3 +556,26 @@ def test_a_question_that_leans_on_the_history(question, own_terms):
 )
 def test_a_question_that_stands_on_its_own(question, own_terms):
     assert not leans_on_history(question, own_terms)
+
+
+# --- the asker's situation told in sentences of its own -------------------------------------------------
+
+
+def test_an_unknown_word_in_a_sentence_that_tells_the_situation_is_situation(reader):
+    read = reader.read("Wij hebben drie tandartspraktijken. Hoe houd ik oudere vakmensen aan boord?")
+    assert "tandartspraktijken" not in read.unknown
+    assert not read.out_of_sources
+
+
+def test_an_unknown_word_in_the_sentence_that_asks_stays_the_topic(reader):
+    read = reader.read("Wij hebben drie winkels. Hoe hoog is de transitievergoeding?")
+    assert "transitievergoeding" in read.unknown
+
+
+def test_a_reported_question_asks_too(reader):
+    read = reader.read("Een klant vraagt of hij een omgevingsvergunning nodig heeft. Wat zeg ik dan?")
+    assert "omgevingsvergunning" in read.unknown
+
+
+def test_a_one_sentence_question_tells_nothing_apart(reader):
+    assert "tandartspraktijken" in reader.read("Hoe help ik tandartspraktijken?").unknown
