@@ -216,8 +216,16 @@ def retrieve_understood(
 
 
 def _scoped(filters: Filters, understood: Understood) -> Filters:
-    """Documents the question names narrow retrieval, unless the caller chose documents already."""
-    if filters.doc_ids or not understood.scope.doc_ids:
+    """Documents the question names narrow retrieval, and so does a theme it names in one document
+    ("Bij het thema sociale innovatie: …"; an overview lists its theme from the catalogue instead),
+    unless the caller chose documents already."""
+    if filters.doc_ids:
+        return filters
+    themes = understood.scope.themes
+    docs = {t.rsplit(":", 1)[0] for t in themes}
+    if themes and len(docs) == 1 and not filters.themes and understood.intent is not Intent.OVERVIEW:
+        return Filters(tuple(docs), tuple(t.rsplit(":", 1)[1] for t in themes), filters.kinds)
+    if not understood.scope.doc_ids:
         return filters
     return Filters(understood.scope.doc_ids, filters.themes, filters.kinds)
 

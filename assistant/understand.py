@@ -59,6 +59,12 @@ WEIGHTY = 0.35  # a term at least this weight is part of the topic
 UNKNOWN_SHARE = 0.4  # refused when unknown specific words carry this share of the topic weight
 COMMON_ZIPF = 4.0  # a word this frequent in general language (wordfreq zipf) is no specific topic on its own
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+# "bij het thema sociale innovatie", "in het hoofdstuk over onderwijs", "under the theme education"
+_CALLED = re.compile(
+    r"\b(?:thema|theme|hoofdstuk|chapter|onderdeel|kopje|deel|section)\s+(?:over\s+|about\s+|on\s+)?"
+    r"((?:[a-z0-9'-]+\s*){1,4})"
+)
+_LEAD = re.compile(r"^(?:bij|onder|over|in|voor|for|under|on)\s+([^:?]{3,60}):", re.IGNORECASE)
 _QUOTED = re.compile(r"['‘’\"“”]([^'‘’\"“”]{8,})['‘’\"“”]")
 TITLE_SHARE = 0.75  # a question names a theme by its title when it holds this share of the title's content words
 OVERVIEW_TITLE_SHARE = 0.5  # … and a question for a list, which names its theme in its own words, half of them
@@ -704,6 +710,8 @@ class Reader:
             themes += [f"{d}:{match.group(1)}" for d in docs if lex.has_main_recommendations(d)]
         if not themes:
             themes = self._themes_by_title(question, docs, quoted_only=intent is not Intent.OVERVIEW)
+        if not themes and intent is not Intent.OVERVIEW:
+            themes = self._themes_called(question, docs)
         if not themes and intent is Intent.OVERVIEW:
             themes = self._themes_named(folded, docs, terms)
         known = {theme_id for theme_id, _, _ in lex.theme_titles}
@@ -725,6 +733,24 @@ class Reader:
             }
             found += [t for t, n in overlap.items() if n == max(overlap.values())]  # the best-named theme(s)
         return found
+
+    def _themes_called(self, question: str, docs: Sequence[str]) -> list[str]:
+        """A theme called by a word of its title in a phrase that names a part of an advisory: "bij het
+        thema sociale innovatie", "in het hoofdstuk over onderwijs", or a lead "Bij onderwijs: …"."""
+        spans = [m.group(1) for m in _CALLED.finditer(_folded(question))]
+        lead = _LEAD.match(question.strip())
+        if lead:
+            spans.append(fold(lead.group(1)))
+        ignore = frozenset(stopwords()) | _GENERIC | self.lexicon.document_words  # "Bij AI en werk: …" names a document
+        best: dict[str, int] = {}
+        for span in spans:
+            words = [w for w in _WORD.findall(span) if w not in ignore]
+            options = [synonym_stems(w) for w in words]
+            for theme_id, doc_id, title in self.lexicon.theme_titles:
+                hits = sum(bool(o & title) for o in options)
+                if doc_id in docs and hits:
+                    best[theme_id] = max(hits, best.get(theme_id, 0))
+        return [t for t, n in best.items() if n == max(best.values())] if best else []
 
     def _themes_named(self, folded: str, docs: Sequence[str], terms: Sequence[Term]) -> list[str]:
         """An overview "over onderwijs": the themes whose title holds every topic word of the question,

@@ -737,3 +737,14 @@ def test_a_corpus_without_recommendations_is_retrieved_and_judged_by_its_passage
     found = retriever(bare, embedder).retrieve(ask(bare, THUISWERKEN))
     assert found.passages and found.evidence.unit_dense == found.evidence.dense > 0
     assert found.evidence.unit_keyword == found.evidence.keyword
+
+
+def test_a_theme_the_question_calls_narrows_retrieval_to_that_theme_of_its_document(index, embedder):
+    from assistant.assistant import retrieve_understood
+    from assistant.understand import Reader
+
+    read = Reader(index).read("Bij het thema zeggenschap: hoe pak ik scholing van medewerkers aan?")
+    result = retrieve_understood(retriever(index, embedder), read)
+    assert {c.recommendation_id for c in everything(result)} == {f"{A}:2.1"}
+    unscoped = retrieve_understood(retriever(index, embedder), Reader(index).read("Hoe pak ik scholing aan?"))
+    assert len({c.recommendation_id for c in everything(unscoped)}) > 1

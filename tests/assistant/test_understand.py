@@ -579,3 +579,25 @@ def test_a_reported_question_asks_too(reader):
 
 def test_a_one_sentence_question_tells_nothing_apart(reader):
     assert "tandartspraktijken" in reader.read("Hoe help ik tandartspraktijken?").unknown
+
+
+# --- a theme called by name in an advice question ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Bij het thema energietransitie: hoe vind ik installateurs?",
+        "In het hoofdstuk over energietransitie, wat zeggen ze over installateurs?",
+        "Bij energietransitie: hoe vind ik installateurs?",
+    ],
+)
+def test_a_theme_called_by_a_title_word_scopes_an_advice_question(reader, question):
+    read = reader.read(question)
+    assert read.intent is Intent.ADVICE
+    assert read.scope.themes == (f"{THEMED}:3",)
+
+
+def test_a_lead_that_names_the_document_names_no_theme(reader):
+    # "werk" is a word of a theme title ("Betrek werkenden …" stems differ) and of the document's name
+    assert reader.read("Bij Robotisering en werk: wat zeggen ze over automatisering?").scope.themes == ()
