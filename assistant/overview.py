@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from assistant.compose import Composed, first_chunks, first_sentence, heading, phrase, sources_block
 from assistant.records import Citation
 from assistant.retrieve import Retrieval, stems
-from assistant.understand import Understood, synonym_stems
+from assistant.understand import Understood, names_actor, synonym_stems
 from corpus.records import Catalogue, Chunk, Recommendation
 
 __all__ = ["TOPIC_SHARE", "compose_overview", "overview_recommendations"]
@@ -50,9 +51,28 @@ def overview_recommendations(
         chosen = [r for r in with_practice if topical is None or r.rec_id in topical]
         if chosen:
             return chosen
+    if scope.actor:  # "alle aanbevelingen voor werkgevers": those whose own text addresses them
+        addressed = _addressing(recs, scope.actor, understood, retrieval)
+        if addressed:
+            return addressed
     if scope.doc_ids and not understood.topic_beyond_scope:
         return recs
     return _topic(recs, retrieval, understood)
+
+
+def _addressing(
+    recs: Sequence[Recommendation], actor: str, understood: Understood, retrieval: Retrieval
+) -> list[Recommendation]:
+    """The recommendations (not a main one that holds sub-recommendations) whose title or text names
+    the actor; with a topic of its own ("… voor werkgevers over scholing"), those the topic selects."""
+    parents = {r.parent_id for r in recs if r.parent_id}
+    addressed = [r for r in recs if r.rec_id not in parents and names_actor(actor, f"{r.title} {r.text}")]
+    specific = {t.word for t in understood.terms if t.specific}
+    words = {w for w in _topic_words(understood) if w in specific and not names_actor(actor, w)}
+    if not words:
+        return addressed
+    topical = {r.rec_id for r in _topic(recs, retrieval, replace(understood, topic_words=tuple(words)))}
+    return [r for r in addressed if r.rec_id in topical]
 
 
 def _theme_id(rec: Recommendation) -> str:

@@ -44,6 +44,7 @@ __all__ = [
     "Understood",
     "detect_intent",
     "find_actor",
+    "names_actor",
     "synonym_stems",
     "told_situation",
 ]
@@ -61,8 +62,12 @@ COMMON_ZIPF = 4.0  # a word this frequent in general language (wordfreq zipf) is
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 # "bij het thema sociale innovatie", "in het hoofdstuk over onderwijs", "under the theme education"
 _CALLED = re.compile(
-    r"\b(?:thema|theme|hoofdstuk|chapter|onderdeel|kopje|deel|section)\s+(?:over\s+|about\s+|on\s+)?"
+    r"\b(?:thema|theme|hoofdstuk|chapter|onderdeel|kopje)\s+(?:over\s+|about\s+|on\s+)?"
     r"((?:[a-z0-9'-]+\s*){1,4})"
+)
+# "het onderwijsthema" (read as "het onderwijs thema"), "bij het energietransitie thema"
+_CALLED_BEFORE = re.compile(
+    r"\b(?:het|de|the)\s+((?:[a-z0-9'-]+\s+){1,2})(?:thema|theme|hoofdstuk|chapter|onderdeel)\b"
 )
 _LEAD = re.compile(r"^(?:bij|onder|over|in|voor|for|under|on)\s+([^:?]{3,60}):", re.IGNORECASE)
 _QUOTED = re.compile(r"['‘’\"“”]([^'‘’\"“”]{8,})['‘’\"“”]")
@@ -171,11 +176,12 @@ _OVERVIEW = [
     re.compile(rf"\b(?:which|what are|list|name|give me|summari[sz]e)\b.*\b(?:{_REC_WORDS})\b"),
     re.compile(r"\balle (?:hoofd)?aanbevelingen\b|\ball (?:the )?(?:main )?recommendations\b"),
     re.compile(r"\b(?:elke|iedere|every|each) (?:deel|sub-?)?(?:aanbeveling|recommendation)\b"),
-    re.compile(r"\bwat (?:valt|staat|hoort|zit) er (?:allemaal )?(?:onder|in|bij)\b.*\b(?:thema|hoofdaanbeveling)\b"),
+    re.compile(r"\bwat (?:valt|staat|hoort|zit)\b.*\b(?:onder|in|bij)\b.*\b(?:thema|hoofdaanbeveling|hoofdstuk)\b"),
+    re.compile(r"\b(?:wat|welke)\b.*\ballemaal\b.*\b(?:thema|hoofdaanbeveling|hoofdstuk)\b"),
     re.compile(r"\b(?:de )?(?:vier|zes|4|6) (?:hoofd)?aanbevelingen\b|\b(?:four|six|4|6) (?:main )?recommendations\b"),
     # a list asked for in other words: "een lijstje van wat … aanbeveelt", "op een rij: wat raadt … aan"
     re.compile(rf"\b(?:lijst|lijstje|rijtje|op een rij|opsomming|overzicht|overview)\b.*\b(?:{_ADVISES})\b"),
-    re.compile(rf"\b(?:{_ADVISES})\b.*\b(?:op een rij|in een lijst(?:je)?|in een overzicht)\b"),
+    re.compile(rf"\b(?:{_ADVISES}|{_REC_WORDS}|zet|set)\b.*\b(?:op een rij|in een lijst(?:je)?|in een overzicht)\b"),
 ]
 _EXAMPLE = re.compile(
     r"\b(?:voorbeeld|voorbeelden|praktijkvoorbeeld\w*|best practices?|examples?|case stud(?:y|ies)|"
@@ -233,8 +239,13 @@ _ACTORS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 def _folded(text: str) -> str:
-    """The question's words, folded, one space apart: what the rules below match against."""
-    return " ".join(_WORD.findall(fold(text)))
+    """The question's words, folded, one space apart: what the rules below match against. A compound
+    ending in a word that names a part of an advisory is read as its two words ("onderwijsthema" →
+    "onderwijs thema", "AI-advies" → "ai advies")."""
+    return _SCOPE_COMPOUND.sub(r"\1 \2", " ".join(_WORD.findall(fold(text))))
+
+
+_SCOPE_COMPOUND = re.compile(r"\b([a-z]{4,}?)-?(thema|themas|rapport|advies|adviezen|hoofdstuk)\b")
 
 
 def detect_intent(text: str) -> Intent:
@@ -252,6 +263,12 @@ def detect_intent(text: str) -> Intent:
     if _FACT.search(folded):
         return Intent.FACT
     return Intent.ADVICE
+
+
+def names_actor(actor: str, text: str) -> bool:
+    """Does the text name the actor (its words as ``find_actor`` knows them)?"""
+    pattern = dict(_ACTORS).get(actor)
+    return bool(pattern and pattern.search(_folded(text)))
 
 
 def find_actor(text: str) -> str | None:
@@ -419,6 +436,8 @@ class Lexicon:
         if len(word) >= 6 and self.index.prefix_frequency.get(word[:6], 0) > 0 and len(word) <= 9:
             return True
         parts = split_compound(word, vocabulary)
+        if parts and parts[1] in _GENERIC:  # "onderwijsthema", "productiviteitsrapport": the part before names it
+            return True
         if parts:  # "personeelstekort": known when its parts occur together somewhere, not when each does
             return self.together(parts[0], parts[1])
         return bool(_split_known(word, self))
@@ -495,8 +514,15 @@ def _document_patterns(doc: Document, docs: Sequence[Document]) -> list[re.Patte
     stop = frozenset(stopwords())
     short = fold(doc.title.split(":")[0]).strip()
     names = {short, fold(doc.title).strip()}
+    patterns_extra = []
     if doc.publisher and sum(fold(d.publisher) == fold(doc.publisher) for d in docs) == 1:
         names.add(fold(doc.publisher))
+        # a regional publisher's advisory by its adjective: "het Overijsselse (productiviteits)rapport"
+        region = _WORD.findall(fold(doc.publisher))[-1]
+        if region not in ("ser", "raad"):
+            patterns_extra.append(
+                re.compile(rf"\b{re.escape(region)}(?:se)? (?:\w+ )?(?:advies|adviezen|rapport|report|advisory)\b")
+            )
     other_titles = {w for d in docs if d.doc_id != doc.doc_id for w in _WORD.findall(fold(d.title))}
     topics = [
         w
@@ -504,6 +530,7 @@ def _document_patterns(doc: Document, docs: Sequence[Document]) -> list[re.Patte
         if w not in stop and w not in other_titles and zipf(w, "nl") < 5.0 and w not in ("samen", "werken")
     ]
     patterns = [re.compile(rf"\b{re.escape(' '.join(_WORD.findall(name)))}\b") for name in names if name]
+    patterns += patterns_extra
     for topic in topics:
         t = re.escape(topic)
         patterns.append(re.compile(rf"\b{t}[- ]?(?:advies|adviezen|rapport|report|advisory)\b"))
@@ -608,6 +635,9 @@ _GENERIC = frozenset(
         "bedoeld",
         "concern",
         "concerning",
+        "hoofdlijnen",
+        "hoofdpunten",
+        "belangrijkste",
     ]
 )
 
@@ -617,7 +647,7 @@ _GENERIC = frozenset(
 # not taken from the eval cases. Not "btw": in Dutch it is the VAT, a topic the sources lack.
 _CHAT = (
     "ipv bijv bvb evt mbt tav ivm oid enz etc aub svp idd iig ofzo mn zn nie nou hoor joh jeetje tja nah hè he "
-    "pff ok oke okay vredesnaam godsnaam hemelsnaam please pls plz thx"
+    "pff ok oke okay vredesnaam godsnaam hemelsnaam please pls plz thx graag alsjeblieft alstublieft"
 )
 _CHAT_WORDS = frozenset(_CHAT.split())
 
@@ -710,7 +740,7 @@ class Reader:
             themes += [f"{d}:{match.group(1)}" for d in docs if lex.has_main_recommendations(d)]
         if not themes:
             themes = self._themes_by_title(question, docs, quoted_only=intent is not Intent.OVERVIEW)
-        if not themes and intent is not Intent.OVERVIEW:
+        if not themes:
             themes = self._themes_called(question, docs)
         if not themes and intent is Intent.OVERVIEW:
             themes = self._themes_named(folded, docs, terms)
@@ -725,7 +755,7 @@ class Reader:
         share = TITLE_SHARE if quoted_only else OVERVIEW_TITLE_SHARE
         found = []
         for span in spans:
-            words = frozenset(stemmer().stemWords(_WORD.findall(fold(span))))
+            words = frozenset(stemmer().stemWords(_folded(span).split()))
             overlap = {
                 theme_id: len(title & words)
                 for theme_id, doc_id, title in self.lexicon.theme_titles
@@ -737,7 +767,8 @@ class Reader:
     def _themes_called(self, question: str, docs: Sequence[str]) -> list[str]:
         """A theme called by a word of its title in a phrase that names a part of an advisory: "bij het
         thema sociale innovatie", "in het hoofdstuk over onderwijs", or a lead "Bij onderwijs: …"."""
-        spans = [m.group(1) for m in _CALLED.finditer(_folded(question))]
+        folded = _folded(question)
+        spans = [m.group(1) for pattern in (_CALLED, _CALLED_BEFORE) for m in pattern.finditer(folded)]
         lead = _LEAD.match(question.strip())
         if lead:
             spans.append(fold(lead.group(1)))

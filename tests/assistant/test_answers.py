@@ -180,3 +180,8 @@ def test_an_overview_names_its_theme_by_a_word_of_its_title(assistant, question,
         if r.theme_number == theme
     }
     assert wanted and wanted <= listed
+
+
+def test_a_regional_advisory_is_named_by_its_adjective(assistant):
+    read = assistant.reader.read("Wat staat er in het Overijsselse productiviteitsrapport over scholing?")
+    assert read.scope.doc_ids == (OV,)

@@ -29,6 +29,9 @@ def reader() -> Reader:
         replace(r, best_practices=("bp-1",)) if r.rec_id in (f"{THEMED}:1.2", f"{MAIN}:2.1") else r
         for r in catalogue.recommendations
     )
+    # two recommendations whose own text addresses employers (one of them a main one with subs)
+    addressed = {f"{MAIN}:1.1": "Werkgevers maken een plan voor bijscholing.", f"{MAIN}:2": "Werkgevers betrekken."}
+    recs = tuple(replace(r, text=f"{r.title}. {addressed[r.rec_id]}") if r.rec_id in addressed else r for r in recs)
     return Reader(replace(index, catalogue=replace(catalogue, recommendations=recs)))
 
 
@@ -80,3 +83,12 @@ def test_an_overview_names_a_theme_by_half_of_its_title_in_its_own_words(reader)
     # "Betrek werkenden bij automatisering": two of its three title words, worded freely
     found = listed(reader, "Zet eens op een rij wat het advies zegt over werkenden en automatisering.")
     assert found == [f"{MAIN}:2", f"{MAIN}:2.1"]
+
+
+def test_an_overview_for_an_actor_lists_the_recommendations_whose_text_addresses_it(reader):
+    # the main recommendation 2 holds sub-recommendations: its own sub-recommendations are listed instead
+    assert listed(reader, "Welke aanbevelingen gelden voor werkgevers? Zet ze op een rij.") == [f"{MAIN}:1.1"]
+
+
+def test_an_overview_names_a_theme_in_a_compound(reader):
+    assert listed(reader, "Geef alle adviezen die bij het energietransitiethema horen.") == [f"{THEMED}:3.1"]

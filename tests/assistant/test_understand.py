@@ -601,3 +601,14 @@ def test_a_theme_called_by_a_title_word_scopes_an_advice_question(reader, questi
 def test_a_lead_that_names_the_document_names_no_theme(reader):
     # "werk" is a word of a theme title ("Betrek werkenden …" stems differ) and of the document's name
     assert reader.read("Bij Robotisering en werk: wat zeggen ze over automatisering?").scope.themes == ()
+
+
+@pytest.mark.parametrize(
+    "question", ["Zet de aanbevelingen even op een rij.", "Welke adviezen zijn er? Graag in een lijstje."]
+)
+def test_a_list_asked_for_at_the_end_is_an_overview(question):
+    assert detect_intent(question) is Intent.OVERVIEW
+
+
+def test_politeness_is_no_topic(reader):
+    assert "graag" not in reader.read("Wat zegt Robotisering en werk over automatisering? Graag kort.").topic_words
