@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -55,10 +56,18 @@ class HybridRetriever:
         self.params = params or RetrievalParams()
         self.units = RecommendationUnits(index)
 
-    def retrieve(self, query: Query, filters: Filters | None = None, whole_units: bool = True) -> Retrieval:
+    def retrieve(
+        self,
+        query: Query,
+        filters: Filters | None = None,
+        whole_units: bool = True,
+        prefer: Sequence[str] = (),
+        bonus: float = 0.0,
+    ) -> Retrieval:
         """``whole_units``: recommendations scored as wholes join the ranking, and sections about how
         an advisory came about are left out (both off for a fact question, which background passages
-        answer as often as recommendations)."""
+        answer as often as recommendations). ``prefer``: recommendations (a conversation's previous
+        answer) whose score is raised by ``bonus`` times a first place in one ranking."""
         filters = filters or Filters()
         allowed = _predicate(filters)
         vector = self.embedder.query(query.dense_text) if self.mode is not RetrievalMode.TEXT else None
@@ -68,8 +77,9 @@ class HybridRetriever:
         fused = rrf([_ranked(dense), _ranked(keyword)], weights, self.params.rrf_k)
         units = self.units.score(query.keyword_text if keyword or not dense else "", vector, allowed, dense)
         fused_units = units if whole_units else UnitScores({}, {}, {})
+        preferred = {rec_id: bonus / (self.params.rrf_k + 1) for rec_id in prefer if rec_id in units.passages}
         passages, groups = self._grouped(
-            fused, dense, keyword, weights, fused_units, bool(_ASKS_META.search(fold(query.text)))
+            fused, dense, keyword, weights, fused_units, bool(_ASKS_META.search(fold(query.text))), preferred
         )
         return Retrieval(tuple(passages[: self.params.top_k]), self._evidence(query, dense, keyword, units), groups)
 
@@ -112,6 +122,7 @@ class HybridRetriever:
         weights: tuple[float, float],
         units: UnitScores,
         asks_meta: bool = False,
+        preferred: dict[str, float] | None = None,
     ) -> tuple[list[Passage], dict[str, tuple[Passage, ...]]]:
         """Rank recommendations (and stray passages) as units: each retriever ranks the units by
         their best passage and the unit ranks are fused, so a recommendation found by both
@@ -136,6 +147,10 @@ class HybridRetriever:
                 unit_score[rec_id] += weight / (self.params.rrf_k + rank)
                 if rank <= self.params.unit_depth and rec_id not in groups:
                     groups[rec_id] = list(units.passages[rec_id][: self.params.passages_per_unit])
+        for rec_id, extra in (preferred or {}).items():  # a conversation's previous answer
+            unit_score[rec_id] += extra
+            if rec_id not in groups and units.passages.get(rec_id):
+                groups[rec_id] = list(units.passages[rec_id][: self.params.passages_per_unit])
         order = [key for key in sorted(groups, key=unit_score.__getitem__, reverse=True) if key not in meta]
         ranked, by_unit = [], {}
         for key in order:

@@ -60,6 +60,14 @@ WEIGHTY = 0.35  # a term at least this weight is part of the topic
 UNKNOWN_SHARE = 0.4  # refused when unknown specific words carry this share of the topic weight
 COMMON_ZIPF = 4.0  # a word this frequent in general language (wordfreq zipf) is no specific topic on its own
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+_ORDINAL_WORDS = (
+    ("eerste", "first"),
+    ("tweede", "second"),
+    ("derde", "third"),
+    ("vierde", "fourth"),
+    ("vijfde", "fifth"),
+    ("zesde", "sixth"),
+)
 # "bij het thema sociale innovatie", "in het hoofdstuk over onderwijs", "under the theme education"
 _CALLED = re.compile(
     r"\b(?:thema|theme|hoofdstuk|chapter|onderdeel|kopje)\s+(?:over\s+|about\s+|on\s+)?"
@@ -341,6 +349,28 @@ _POINTS_BACK = re.compile(
 )
 
 
+_REFERRED = re.compile(
+    r"\b(?:de|het|die|dat|the)\s+(laatste|eerste|tweede|derde|vierde|vijfde|zesde|last|first|second|third|fourth|fifth)\b"
+    r"|\b(?:nummer|number|punt|point)\s+(\d)\b"
+)
+_POSITIONS = {
+    "laatste": -1,
+    "last": -1,
+    **{w: n for n, words in enumerate(_ORDINAL_WORDS) for w in words},
+}
+
+
+def referred_item(text: str) -> int | None:
+    """The item of the previous answer's list a follow-up points at, as a list index ("die laatste"
+    → -1, "de tweede" → 1, "nummer 3" → 2); None when it points at none."""
+    match = _REFERRED.search(_folded(text))
+    if not match:
+        return None
+    if match.group(2):
+        return int(match.group(2)) - 1 if int(match.group(2)) > 0 else None
+    return _POSITIONS[match.group(1)]
+
+
 def leans_on_history(text: str, own_terms: int) -> bool:
     """Does the question need the earlier turns? Pointing back beyond doubt, short and pointing
     back, or with (almost) no topic of its own."""
@@ -546,21 +576,7 @@ def _document_patterns(doc: Document, docs: Sequence[Document]) -> list[re.Patte
 
 # --- the reader ---------------------------------------------------------------------------------------
 
-_ORDINALS = {
-    w: str(n)
-    for n, words in enumerate(
-        [
-            ("eerste", "first"),
-            ("tweede", "second"),
-            ("derde", "third"),
-            ("vierde", "fourth"),
-            ("vijfde", "fifth"),
-            ("zesde", "sixth"),
-        ],
-        start=1,
-    )
-    for w in words
-}
+_ORDINALS = {w: str(n) for n, words in enumerate(_ORDINAL_WORDS, start=1) for w in words}
 _ORDINAL = re.compile(rf"\b({'|'.join(_ORDINALS)}) (thema|theme|hoofdaanbeveling|main recommendation)\b")
 _THEME_NUMBER = re.compile(r"\b(?:thema|theme|onderwerp|hoofdstuk)\s+(\d{1,2})\b")
 _MAIN_NUMBER = re.compile(r"\b(?:hoofdaanbeveling|main recommendation|aanbeveling|recommendation)\s+(\d{1,2})\b(?! \d)")
@@ -683,7 +699,14 @@ class Reader:
             if t.word not in _GENERIC and t.word not in named and not t.situation and t.weight >= 0.2
         )
         read = Understood(question, query, intent, scope, terms, topic_words=topic_words)
-        if earlier is None or not earlier.carried_topic or not leans_on_history(question, len(own)):
+        points_into_list = (
+            earlier is not None and earlier.intent is Intent.OVERVIEW and referred_item(question) is not None
+        )
+        if (
+            earlier is None
+            or not (earlier.carried_topic or points_into_list)
+            or not leans_on_history(question, len(own))
+        ):
             return read
         return self._follow_up(read, earlier)
 

@@ -131,7 +131,7 @@ def write_thresholds(path: Path, model: Model, train: Result, held_out: Result |
 
 def main() -> int:
     """``python -m eval calibrate``: fit on the train split, report both splits, write the rule."""
-    from assistant.assistant import Assistant, retrieve_understood
+    from assistant.assistant import Assistant, retrieve_in_conversation
     from eval.cases import load_cases, split_of
 
     unfitted = AbstentionRule(Model((0.0,) * len(FEATURES), (1.0,) * len(FEATURES), (0.0,) * len(FEATURES), 0.0, 0.0))
@@ -139,7 +139,9 @@ def main() -> int:
     samples: dict[str, list[Sample]] = {"train": [], "heldout": []}
     for case in load_cases():
         understood = assistant.reader.read(case.question, case.history)
-        retrieval = retrieve_understood(assistant.retriever, understood)
+        retrieval = retrieve_in_conversation(
+            assistant.retriever, assistant.reader, assistant.index.catalogue, understood, case.history
+        )
         samples[split_of(case)].append(Sample(understood, retrieval.evidence, case.should_abstain))
     model = fit(samples["train"])
     train, held_out = score(model, samples["train"]), score(model, samples["heldout"])

@@ -748,3 +748,16 @@ def test_a_theme_the_question_calls_narrows_retrieval_to_that_theme_of_its_docum
     assert {c.recommendation_id for c in everything(result)} == {f"{A}:2.1"}
     unscoped = retrieve_understood(retriever(index, embedder), Reader(index).read("Hoe pak ik scholing aan?"))
     assert len({c.recommendation_id for c in everything(unscoped)}) > 1
+
+
+def test_a_follow_up_pointing_at_an_item_of_the_listed_answer_gets_that_recommendation_first(index, embedder):
+    from assistant.assistant import retrieve_in_conversation
+    from assistant.understand import Reader
+
+    reader, history = Reader(index), ["Welke aanbevelingen staan er in thema 2? Zet ze op een rij."]
+    listed = [f"{A}:2.1", f"{B}:2.1"]
+    for question, expected in (("En wat bedoelen ze met de eerste?", listed[0]), ("En de laatste?", listed[-1])):
+        read = reader.read(question, history)
+        assert read.follow_up
+        result = retrieve_in_conversation(retriever(index, embedder), reader, index.catalogue, read, history)
+        assert result.passages[0].chunk.recommendation_id == expected

@@ -20,6 +20,7 @@ from assistant.understand import (
     detect_intent,
     find_actor,
     leans_on_history,
+    referred_item,
 )
 from tests.fakes.understand_index import MAIN, THEMED, make_index
 
@@ -612,3 +613,17 @@ def test_a_list_asked_for_at_the_end_is_an_overview(question):
 
 def test_politeness_is_no_topic(reader):
     assert "graag" not in reader.read("Wat zegt Robotisering en werk over automatisering? Graag kort.").topic_words
+
+
+@pytest.mark.parametrize(
+    ("question", "position"),
+    [
+        ("Wat bedoelen ze precies met die laatste?", -1),
+        ("En de tweede?", 1),
+        ("Kun je nummer 3 toelichten?", 2),
+        ("What do they mean by the first one?", 0),
+        ("Hoe krijg ik mijn mensen mee?", None),
+    ],
+)
+def test_a_follow_up_points_at_an_item_of_a_list(question, position):
+    assert referred_item(question) == position
