@@ -58,7 +58,35 @@ _NUMBER_WORDS = (
     r"twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twintig|dertig|veertig|vijftig|honderd|duizend|"
     r"miljoen|miljard|procent|helft|kwart|derde|dubbel|verdubbel\w*"
 )
-_AMOUNT = re.compile(rf"(?:€|\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?\b|%|\b(?:{_NUMBER_WORDS})\b)")
+_AMOUNT = re.compile(rf"(?:€|%|\b(?:{_NUMBER_WORDS})\b)")
+_NUMBER = re.compile(r"(?:(\w+)\s+)?\b(\d+(?:[.,]\d+)*)\b(?=(?:\s+(\w+))?)")
+# a number after these words points somewhere ("artikel 48", "bijlage 3", "p. 12"), it is no amount
+_REFERENCE = frozenset(
+    [
+        "artikel",
+        "artikelen",
+        "bijlage",
+        "bijlagen",
+        "hoofdstuk",
+        "paragraaf",
+        "pagina",
+        "p",
+        "blz",
+        "figuur",
+        "tabel",
+        "lid",
+        "aanbeveling",
+        "thema",
+        "article",
+        "annex",
+        "chapter",
+        "section",
+        "page",
+        "figure",
+        "table",
+        "recommendation",
+    ]
+)
 _DATE = re.compile(r"\b(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b")
 _CONTACT = re.compile(r"\b0\d{1,3}[- ]?\d{6,8}\b|\bwww\.|https?://|@\w+\.\w+|\b\d{1,2}[.:]\d{2} ?(?:uur|-)")
 
@@ -79,10 +107,19 @@ def types_in(texts: Iterable[str]) -> frozenset[AnswerType]:
     found: set[AnswerType] = set()
     for text in texts:
         folded = fold(text)
-        if _AMOUNT.search(folded):
+        if _AMOUNT.search(folded) or any(_is_amount(m) for m in _NUMBER.finditer(folded)):
             found.add(AnswerType.AMOUNT)
         if _YEAR.search(folded) or _DATE.search(folded):
             found.add(AnswerType.YEAR)
         if _CONTACT.search(text):
             found.add(AnswerType.CONTACT)
     return frozenset(found)
+
+
+def _is_amount(match: re.Match[str]) -> bool:
+    """A count or sum: no year, no reference ("artikel 48"), no date ("2 augustus"), no section number
+    ("6.3": Dutch writes decimals with a comma and thousands as "1.000")."""
+    before, number, after = match.group(1), match.group(2), match.group(3)
+    if _YEAR.fullmatch(number) or (before and before in _REFERENCE) or (after and _DATE.fullmatch(after)):
+        return False  # a year, a reference, a date ("2 augustus")
+    return not re.fullmatch(r"\d+\.\d{1,2}(?:\.\d+)*", number)

@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from assistant.abstain import AbstentionRule
@@ -158,9 +159,16 @@ class Assistant:
         understood = reader.read(question, history)
         query = understood.query
         retrieval = retrieve_in_conversation(retriever, reader, index.catalogue, understood, history, filters)
+        if retrieval.pointed:  # say which item of the list the follow-up was read as pointing at
+            rec = index.catalogue.recommendation(retrieval.pointed)
+            reading = f"{understood.question.strip()} — {rec.number} {rec.title}"
+            understood = replace(understood, reading=reading)
         retrieved = time.perf_counter()
         composed = Composed(phrase(query.language, "abstain"), ())
-        answerable = bool(retrieval.passages) and not self.abstention.should_abstain(understood, retrieval.evidence)
+        # a follow-up pointing at an item of the previous list is about that recommendation, whatever its words
+        answerable = bool(retrieval.passages) and (
+            bool(retrieval.pointed) or not self.abstention.should_abstain(understood, retrieval.evidence)
+        )
         listed = overview_recommendations(understood, index.catalogue, retrieval) if answerable else []
         if understood.intent is Intent.OVERVIEW and listed:
             composed = compose_overview(understood, listed, index.catalogue, index.chunks)
@@ -242,7 +250,9 @@ def retrieve_in_conversation(
     listed = _earlier_list(retriever, reader, catalogue, history)
     if not -len(listed) <= position < len(listed):
         return retrieve_understood(retriever, understood, filters)
-    return retrieve_understood(retriever, understood, filters, (listed[position],), retriever.params.pointed_bonus)
+    pointed = listed[position]
+    retrieval = retrieve_understood(retriever, understood, filters, (pointed,), retriever.params.pointed_bonus)
+    return replace(retrieval, pointed=pointed)
 
 
 def _earlier_list(

@@ -24,6 +24,9 @@ __all__ = ["TOPIC_SHARE", "compose_overview", "overview_recommendations"]
 
 TOPIC_SHARE = 0.6  # a recommendation joins a topic overview when its score is this share of the best
 TOPIC_MAX = 8  # recommendations in a topic overview
+# an actor overview reads a recommendation's title and the start of its text (where it says who acts; a
+# main recommendation set out over a whole chapter names every actor somewhere)
+ACTOR_TEXT = 1200
 _EXAMPLES = re.compile(r"praktijkvoorbeeld|voorbeeld(?:en)? uit de praktijk|best practices?|good practices?", re.I)
 _MAIN = re.compile(r"\b(?:hoofdaanbeveling\w*|main recommendations?)\b", re.IGNORECASE)
 
@@ -66,7 +69,7 @@ def _addressing(
     """The recommendations (not a main one that holds sub-recommendations) whose title or text names
     the actor; with a topic of its own ("… voor werkgevers over scholing"), those the topic selects."""
     parents = {r.parent_id for r in recs if r.parent_id}
-    addressed = [r for r in recs if r.rec_id not in parents and names_actor(actor, f"{r.title} {r.text}")]
+    addressed = [r for r in recs if r.rec_id not in parents and names_actor(actor, f"{r.title} {r.text[:ACTOR_TEXT]}")]
     specific = {t.word for t in understood.terms if t.specific}
     words = {w for w in _topic_words(understood) if w in specific and not names_actor(actor, w)}
     if not words:

@@ -40,6 +40,7 @@ class Retrieval:
     passages: tuple[Passage, ...]  # ranked evidence: the best passage of each unit, best unit first
     evidence: Evidence
     groups: dict[str, tuple[Passage, ...]] = field(default_factory=dict)  # every candidate passage per unit
+    pointed: str = ""  # the recommendation a follow-up points at in the previous answer's list ("die laatste")
 
 
 class HybridRetriever:

@@ -70,3 +70,16 @@ def test_what_a_sum_of_money_is_asks_an_amount(question):
 
 def test_what_a_thing_is_asks_no_amount():
     assert asked_type("Wat is sociale innovatie?") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["zie artikel 48 van de verordening", "zoals in paragraaf 6.3 beschreven", "vanaf 2 augustus 2026 van kracht"],
+)
+def test_a_reference_a_section_number_or_a_date_is_no_amount(text):
+    assert AnswerType.AMOUNT not in types_in([text])
+
+
+@pytest.mark.parametrize("text", ["de groei was 1,2 procent", "dat kost 1.000 euro", "ruim 75% van de bedrijven"])
+def test_decimals_thousands_and_percentages_are_amounts(text):
+    assert AnswerType.AMOUNT in types_in([text])

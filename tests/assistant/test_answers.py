@@ -185,3 +185,15 @@ def test_an_overview_names_its_theme_by_a_word_of_its_title(assistant, question,
 def test_a_regional_advisory_is_named_by_its_adjective(assistant):
     read = assistant.reader.read("Wat staat er in het Overijsselse productiviteitsrapport over scholing?")
     assert read.scope.doc_ids == (OV,)
+
+
+def test_a_follow_up_pointing_into_a_list_answers_that_item_and_says_so(assistant):
+    answer = assistant.ask("Wat bedoelen ze met de tweede?", history=["Wat zijn de hoofdaanbevelingen van AI en werk?"])
+    assert not answer.abstained  # its own words are no topic: the list item is
+    assert answer.citations[0].recommendation_id == f"{AIW}:2"
+    reading = "Ik lees uw vraag als: Wat bedoelen ze met de tweede? — 2 Zet waardig werk centraal"
+    assert answer.answer.startswith(reading)
+
+
+def test_a_fact_the_sources_do_not_give_is_refused_though_the_topic_is_there(assistant):
+    assert assistant.ask("Hoe hoog is de boete als ik de AI-verordening overtreed?").abstained

@@ -21,6 +21,7 @@ class RandomRetriever:
 
     def __init__(self, real, seed: int = 7) -> None:
         self.real = real
+        self.params = real.params
         self.rng = random.Random(seed)
 
     def retrieve(self, query, filters=None, **options):
