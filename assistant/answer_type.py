@@ -41,14 +41,18 @@ _ASKS = (
             # "Wat is het wettelijk minimumloon per uur?": what a sum of money or a rate is
             r"^(?:en )?(?:wat|what) (?:is|zijn|was|bedraagt|are|was) (?:de |het |een |the |a )?(?:\w+ ){0,2}"
             r"(?:\w*loon|\w*lonen|salaris\w*|\w*bedrag\w*|tarief|tarieven|prijs|prijzen|kosten|boete\w*|"
-            r"percentage|premie\w*|\w*vergoeding|\w*belasting|wage|salary|fine|fee|rate|price|cost)\b"
+            r"percentage|premie\w*|\w*vergoeding|\w*belasting|\w*omzet|winst|budget|"
+            r"wage|salary|fine|fee|rate|price|cost|turnover|revenue|profit|budget)\b"
         ),
     ),
     # "wanneer"/"when" ask a date only at the start of the question; elsewhere they join clauses
     (
         AnswerType.YEAR,
         re.compile(
-            r"^(?:en |and )?(?:wanneer|when)\b|\b(?:in welk jaar|sinds wanneer|tot wanneer|which year|what year)\b"
+            r"^(?:en |and )?(?:wanneer|when)\b|\b(?:in welk jaar|sinds wanneer|tot wanneer|which year|what year)\b|"
+            # "Wat is de deadline voor een aanvraag?": what a date is
+            r"^(?:en )?(?:wat|what) (?:is|zijn|was|are) (?:de |het |the )?(?:\w+ ){0,2}"
+            r"(?:deadline|\w*datum|termijn|date|due date)\b"
         ),
     ),
 )

@@ -83,3 +83,15 @@ def test_a_reference_a_section_number_or_a_date_is_no_amount(text):
 @pytest.mark.parametrize("text", ["de groei was 1,2 procent", "dat kost 1.000 euro", "ruim 75% van de bedrijven"])
 def test_decimals_thousands_and_percentages_are_amounts(text):
     assert AnswerType.AMOUNT in types_in([text])
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Wat was de jaaromzet van die fabriek?", AnswerType.AMOUNT),
+        ("Wat is de deadline voor een aanvraag?", AnswerType.YEAR),
+        ("What is the due date for the application?", AnswerType.YEAR),
+    ],
+)
+def test_what_a_sum_or_a_date_is_asks_its_type(question, kind):
+    assert asked_type(question) is kind
