@@ -1,11 +1,18 @@
 """Overview answers from the catalogue: "Wat zijn de vier hoofdaanbevelingen van AI en werk?",
 "Welke aanbevelingen doet de SER Overijssel voor het mkb?", "Welke aanbevelingen gaan over scholing?".
 
-Which recommendations: a theme (or main recommendation) named → all of its recommendations in order;
-"hoofdaanbevelingen" → the main recommendations of the documents in scope; a document named with no
-topic of its own → all of its recommendations; otherwise the recommendations retrieval ranks for the
-topic, across documents, down to a share of the best. Each is listed with its number, title, printed
-pages and its first sentence, quoted and cited.
+Which recommendations, the first rule that applies:
+
+* a theme (or main recommendation) named → all of its recommendations in order, and those elsewhere
+  whose title holds every topic word;
+* "hoofdaanbevelingen" → the main recommendations of the documents in scope;
+* "bij welke aanbevelingen staat een praktijkvoorbeeld" → those with a best practice (on the topic, if any);
+* an actor ("voor werkgevers") → those whose title or first lines name it (on the topic, if any);
+* a document named with no topic of its own → all of its recommendations;
+* otherwise the recommendations retrieval ranks for the topic, across documents, down to a share of
+  the best, then those whose title holds every topic word.
+
+Each is listed with its number, title, printed pages and its first sentence, quoted and cited.
 """
 
 from __future__ import annotations
