@@ -4,8 +4,9 @@ For every case the question is understood and retrieved once. Cases the question
 (a task, an unknown specific topic, an unknown name: ``refused_by_question``) take no part in the
 fit. On the rest of the **train** split a logistic regression (standardised features, L2 penalty)
 learns how much each evidence signal says about "the sources answer this"; the threshold is then
-the cut with the lowest cost on the train cases, where answering an out-of-scope, injection or
-nonsense case costs ``ANSWER_COST`` times as much as refusing an in-scope one. (Requiring no such
+the median, over bootstrap resamples of the train cases, of the cut with the lowest cost, where
+answering an out-of-scope, injection or nonsense case costs ``ANSWER_COST`` times as much as refusing
+an in-scope one. (Requiring no such
 case to be answered let one near-domain question with strong evidence, a fine under the AI Act the
 sources discuss, set the bar for all: 58% of in-scope train questions refused.) The same rule is
 then scored on the **held-out** split, which the fit never saw: those are the figures to believe.
@@ -24,12 +25,14 @@ from assistant.query import Query
 from assistant.records import Evidence
 from assistant.understand import Understood
 
-__all__ = ["Result", "Sample", "fit", "main", "score", "write_thresholds"]
+__all__ = ["Result", "Sample", "cost_threshold", "fit", "main", "score", "write_thresholds"]
 
 PENALTY = 0.1  # L2 weight on the standardised coefficients (0.03–0.3 give the same train figures)
 MARGIN = 0.05  # a cut lies this far above the score of the out-of-scope case it refuses
 ANSWER_COST = 4.0  # an out-of-scope question answered weighs as much as this many in-scope ones refused
 STEPS = 4000
+BOOTSTRAP = 200  # resamples of the train cases whose lowest-cost cuts are summarised by their median
+BOOTSTRAP_SEED = 11
 LEARNING_RATE = 0.5
 
 
@@ -66,10 +69,21 @@ def fit(samples: list[Sample]) -> Model:
         bias -= LEARNING_RATE * float(np.mean(p - y))
     model = Model(_rounded(center), _rounded(scale), _rounded(weights), round(bias, 4), 0.0)
     scored = [(model.score(features(s.query, s.evidence)), s.should_abstain) for s in rest]
-    return replace(model, threshold=round(_threshold(scored), 4))
+    return replace(model, threshold=round(cost_threshold(scored), 4))
 
 
-def _threshold(scored: list[tuple[float, bool]]) -> float:
+def cost_threshold(scored: list[tuple[float, bool]]) -> float:
+    """The median over bootstrap resamples of the train cases of the lowest-cost cut. One out-of-scope
+    case with strong evidence moves a single cut a long way, the median of many much less: with two
+    such near-domain questions on train, the single cut refused 13 of 237 held-out in-scope questions,
+    the median 9, answering the same 7 of 55 out-of-scope ones (docs/retrieval.md)."""
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    n = len(scored)
+    cuts = [_lowest_cost_cut([scored[i] for i in rng.integers(0, n, n)]) for _ in range(BOOTSTRAP)]
+    return float(np.median(cuts))
+
+
+def _lowest_cost_cut(scored: list[tuple[float, bool]]) -> float:
     """The cut with the lowest cost, an answered out-of-scope case costing ``ANSWER_COST`` refused
     in-scope ones; among equal costs the highest cut (the safer side), just above a case's score."""
     cuts = sorted({score + MARGIN for score, out in scored if out} | {min(s for s, _ in scored)})

@@ -9,7 +9,7 @@ import pytest
 from assistant.abstain import FEATURES, AbstentionRule
 from assistant.query import Query
 from assistant.records import Evidence
-from eval.calibrate import Sample, fit, score, write_thresholds
+from eval.calibrate import Sample, cost_threshold, fit, score, write_thresholds
 
 
 def _sample(rng: random.Random, answerable: bool, language: str = "nl") -> Sample:
@@ -59,3 +59,14 @@ def test_what_is_written_loads_as_the_same_rule(tmp_path):
     write_thresholds(path, model, score(model, train))
     assert AbstentionRule.load(path).model == model
     assert "held out" not in path.read_text(encoding="utf-8")
+
+
+def test_a_clear_separation_gives_a_cut_between_the_two_kinds():
+    scored = [(1 + i / 10, False) for i in range(100)] + [(-1 - i / 10, True) for i in range(20)]
+    assert -1 < cost_threshold(scored) <= 1
+
+
+def test_the_threshold_is_deterministic():
+    rng = random.Random(3)
+    scored = [(rng.random(), i % 4 == 0) for i in range(60)]
+    assert cost_threshold(scored) == cost_threshold(scored)
