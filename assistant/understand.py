@@ -518,6 +518,25 @@ class Lexicon:
         return tuple(found)
 
     @cached_property
+    def theme_title_forms(self) -> dict[str, tuple[frozenset[str], ...]]:
+        """Theme id → the forms (``forms``) of each content word of its title."""
+        stop = frozenset(stopwords())
+        return {
+            f"{doc_id}:{number}": tuple(
+                self.forms(w) for w in _WORD.findall(fold(title)) if w not in stop and len(w) > 2
+            )
+            for doc_id, themes in self.catalogue.themes.items()
+            for number, title in themes
+        }
+
+    def forms(self, word: str) -> frozenset[str]:
+        """The stems a word can be matched by: its own, its lemma's and its compound parts'
+        ("menswaardig" → waardig, "ingezet" → inzet, "kennisontwikkeling" → kennis, ontwikkel)."""
+        parts = split_compound(word, self.index.vocabulary) or _split_known(word, self)
+        words = [word, lemma(word, "nl"), *parts, *(lemma(p, "nl") for p in parts)]
+        return frozenset(stemmer().stemWords(words))
+
+    @cached_property
     def document_words(self) -> frozenset[str]:
         """Words of document titles and publishers (they name a scope, not a topic)."""
         docs = self.catalogue.documents
@@ -776,14 +795,15 @@ class Reader:
         only in quotes (advice "over innovatie" is no theme)."""
         spans = [m.group(1) for m in _QUOTED.finditer(question)] if quoted_only else [question]
         share = TITLE_SHARE if quoted_only else OVERVIEW_TITLE_SHARE
+        lex = self.lexicon
         found = []
         for span in spans:
-            words = frozenset(stemmer().stemWords(_folded(span).split()))
-            overlap = {
-                theme_id: len(title & words)
-                for theme_id, doc_id, title in self.lexicon.theme_titles
-                if doc_id in docs and len(title) >= 2 and len(title & words) >= max(2, share * len(title))
-            }
+            words = frozenset().union(*(lex.forms(w) for w in _folded(span).split()))
+            overlap = {}
+            for theme_id, title in lex.theme_title_forms.items():
+                hits = sum(bool(forms & words) for forms in title)
+                if theme_id.rsplit(":", 1)[0] in docs and len(title) >= 2 and hits >= max(2, share * len(title)):
+                    overlap[theme_id] = hits
             found += [t for t, n in overlap.items() if n == max(overlap.values())]  # the best-named theme(s)
         return found
 

@@ -92,3 +92,9 @@ def test_an_overview_for_an_actor_lists_the_recommendations_whose_text_addresses
 
 def test_an_overview_names_a_theme_in_a_compound(reader):
     assert listed(reader, "Geef alle adviezen die bij het energietransitiethema horen.") == [f"{THEMED}:3.1"]
+
+
+def test_an_overview_names_a_theme_by_the_parts_of_a_compound(reader):
+    # "robotopbrengst" holds two of the three words of "Deel de opbrengst van robots"
+    found = listed(reader, "Zet op een rij wat ze adviseren over de robotopbrengst.")
+    assert found == [f"{MAIN}:3", f"{MAIN}:3.1"]
