@@ -18,6 +18,7 @@ from assistant.index import Index
 from assistant.params import RetrievalParams
 from assistant.query import Query, synonym_matches
 from assistant.records import Evidence, Filters, Passage
+from assistant.understand import WEIGHTY  # a word this weighty names the topic
 from assistant.units import RecommendationUnits, UnitScores
 from corpus.errors import StoreUnavailableError
 from corpus.records import Chunk, ChunkKind
@@ -26,7 +27,6 @@ from ingest.text import fold, stemmer, tokenize
 
 _WORD = re.compile(r"[a-z0-9]+")
 AGREEMENT_DEPTH = 3  # the top of each whole-unit ranking compared for agreement
-TOPIC_WEIGHT = 0.35  # a question word this weighty names its topic (the answer-type check looks for it)
 
 
 class RetrievalMode(StrEnum):
@@ -210,7 +210,7 @@ def _is_meta(chunk: Chunk) -> bool:
 
 def _naming_topic(query: Query, texts: list[str]) -> list[str]:
     """The texts that hold one of the question's two weightiest words (by stem); all without weights."""
-    heavy = [w for w, weight in sorted(query.weights, key=lambda item: -item[1]) if weight >= TOPIC_WEIGHT][:2]
+    heavy = [w for w, weight in sorted(query.weights, key=lambda item: -item[1]) if weight >= WEIGHTY][:2]
     if not heavy:
         return texts
     wanted = set(stemmer().stemWords(heavy))

@@ -349,15 +349,14 @@ _POINTS_BACK = re.compile(
 )
 
 
-_REFERRED = re.compile(
-    r"\b(?:de|het|die|dat|the)\s+(laatste|eerste|tweede|derde|vierde|vijfde|zesde|last|first|second|third|fourth|fifth)\b"
-    r"|\b(?:nummer|number|punt|point)\s+(\d)\b"
-)
 _POSITIONS = {
     "laatste": -1,
     "last": -1,
     **{w: n for n, words in enumerate(_ORDINAL_WORDS) for w in words},
 }
+_REFERRED = re.compile(
+    rf"\b(?:de|het|die|dat|the)\s+({'|'.join(_POSITIONS)})\b|\b(?:nummer|number|punt|point)\s+(\d)\b"
+)
 
 
 def referred_item(text: str) -> int | None:
