@@ -57,7 +57,12 @@ class LLMComposed(Composed):
         numbers = self.numbers or {}
         sentences = tuple(
             CheckedClaim(
-                s.text, tuple(numbers[n] for n in s.citations if n in numbers), s.support, str(s.status), s.cited
+                s.text,
+                tuple(numbers[n] for n in s.citations if n in numbers),
+                s.support,
+                str(s.status),
+                s.cited,
+                s.reason,
             )
             for s in self.verification.sentences
         )
@@ -155,7 +160,8 @@ class LLMComposer:
         except LLMError as exc:
             log.warning("language model unavailable, extractive answer used: %s", exc)
             return self._fallback(query, persona, retrieval, catalogue, "notice_unavailable")
-        verification = verify(output, sources, self.embedder, abstain, self._vectors(sources))
+        names = publishers(catalogue)
+        verification = verify(output, sources, self.embedder, abstain, self._vectors(sources), known_names=names)
         return self._finish(query, persona, retrieval, catalogue, verification)
 
     def compose_stream(
@@ -163,12 +169,14 @@ class LLMComposer:
     ) -> Iterator[LLMDraft | LLMComposed]:
         """An ``LLMDraft`` each time a streamed sentence passes the verifier, then the ``LLMComposed``."""
         sources, prompt, abstain = self._prepare(query, persona, retrieval)
-        vectors = self._vectors(sources)
+        vectors, names = self._vectors(sources), publishers(catalogue)
         buffer, checked = SentenceBuffer(), list[CheckedSentence]()
         try:
             for piece in itertools.chain(self.stream(prompt), [None]):  # None: the end, flush the last sentence
                 for line, sentence in buffer.feed(piece) if piece is not None else buffer.close():
-                    found = verify(sentence, sources, self.embedder, abstain, vectors, first_line=line).sentences
+                    found = verify(
+                        sentence, sources, self.embedder, abstain, vectors, first_line=line, known_names=names
+                    ).sentences
                     checked += found
                     if any(s.citations for s in found):
                         yield _draft(Verification.of(checked), sources)
@@ -313,6 +321,11 @@ class SentenceBuffer:
         new = sentences[self._handed :]
         self._handed = max(self._handed, len(sentences))
         return [(self._line_no, s) for s in new]
+
+
+def publishers(catalogue: Catalogue) -> tuple[str, ...]:
+    """Names a sentence may frame a claim with ("Volgens SER Overijssel …"), whatever passage it cites."""
+    return tuple(d.publisher for d in catalogue.documents)
 
 
 def _verified_answer(lang: str, verification: Verification, sources: Sequence[Chunk]) -> LLMComposed:

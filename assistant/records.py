@@ -93,6 +93,7 @@ class CheckedClaim:
     support: float  # support of its best remaining citation, or of the best source when dropped (0..1)
     status: str  # "kept", "repaired" (a citation removed or replaced) or "dropped" (not in the answer)
     cited: tuple[int, ...] = ()  # the source numbers as the model wrote them ([m]: the m-th passage it was given)
+    reason: str = ""  # why a citation was removed or the sentence dropped ("negation 'niet' not in source", …)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,13 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
 def _verification(v: AnswerVerification) -> dict[str, Any]:
     return {
         "sentences": [
-            {"text": s.text, "citations": list(s.citations), "support": round(s.support, 4), "status": s.status}
+            {
+                "text": s.text,
+                "citations": list(s.citations),
+                "support": round(s.support, 4),
+                "status": s.status,
+                "reason": s.reason,
+            }
             for s in v.sentences
         ],
         "repaired": v.repaired,

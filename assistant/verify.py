@@ -36,6 +36,8 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.claims import ClaimSource, check_claim, claim_source
+from assistant.query import detect_language
 from corpus.errors import ConfigError
 from corpus.records import Chunk
 from ingest.embed import Embedder
@@ -103,6 +105,7 @@ class CheckedSentence:
     citations: tuple[int, ...]  # source numbers after verification (empty when dropped)
     support: float  # support of its final citation, or of the best source when dropped
     status: Status
+    reason: str = ""  # why a citation was removed or the sentence dropped ("number 73 not in source", …)
 
 
 @dataclass(frozen=True)
@@ -226,30 +229,47 @@ def verify(
     abstain: str,
     source_vectors: np.ndarray | None = None,
     first_line: int = 0,
+    known_names: Sequence[str] = (),
 ) -> Verification:
-    """Check every sentence of ``output`` against the numbered ``sources`` (``[1]`` is ``sources[0]``)."""
+    """Check every sentence of ``output`` against the numbered ``sources`` (``[1]`` is ``sources[0]``):
+    its support, then the claim checks (``assistant/claims.py``); ``known_names``: names any sentence
+    may use to frame a claim (the publishers)."""
     parsed = [(first_line + line, *parse_markers(s)) for line, s in split_sentences(output)]
     parsed = [(line, text, cited) for line, text, cited in parsed if text]
     support = support_matrix([text for _, text, _ in parsed], sources, embedder, source_vectors)
+    prepared = [claim_source(chunk, known_names) for chunk in sources]
     return Verification.of(
-        [_check(text, line, cited, support[i], abstain) for i, (line, text, cited) in enumerate(parsed)]
+        [_check(text, line, cited, support[i], abstain, prepared) for i, (line, text, cited) in enumerate(parsed)]
     )
 
 
-def _check(text: str, line: int, cited: tuple[int, ...], row: np.ndarray, abstain: str) -> CheckedSentence:
+def _check(
+    text: str, line: int, cited: tuple[int, ...], row: np.ndarray, abstain: str, sources: Sequence[ClaimSource] = ()
+) -> CheckedSentence:
     if text.strip() == abstain.strip() and not cited:
         return CheckedSentence(text, line, cited, (), 0.0, Status.KEPT)
     if not cited:  # an uncited claim is dropped, however true it may be
-        return CheckedSentence(text, line, cited, (), float(row.max(initial=0.0)), Status.DROPPED)
-    given = [n for n in cited if 1 <= n <= len(row)]
-    standing = [n for n in given if row[n - 1] >= SUPPORT_THRESHOLD]
+        return CheckedSentence(text, line, cited, (), float(row.max(initial=0.0)), Status.DROPPED, "no citation")
+    english = detect_language(text) == "en"
+    reasons: dict[int, str] = {}
+
+    def stands(n: int) -> bool:  # support first; the claim checks only for a source that supports it
+        if row[n - 1] < SUPPORT_THRESHOLD:
+            reasons[n] = f"support {row[n - 1]:.2f} below {SUPPORT_THRESHOLD}"
+            return False
+        reasons[n] = check_claim(text, sources[n - 1], english) if sources else ""
+        return not reasons[n]
+
+    standing = [n for n in cited if 1 <= n <= len(row) and stands(n)]
+    removed = "; ".join(f"[{n}] {reasons.get(n) or 'not a given source'}" for n in cited if n not in standing)
     if standing:
         status = Status.KEPT if len(standing) == len(cited) else Status.REPAIRED
-        return CheckedSentence(text, line, cited, tuple(standing), float(max(row[n - 1] for n in standing)), status)
-    best = int(np.argmax(row)) if len(row) else -1
-    if best >= 0 and row[best] >= SUPPORT_THRESHOLD:
-        return CheckedSentence(text, line, cited, (best + 1,), float(row[best]), Status.REPAIRED)
-    return CheckedSentence(text, line, cited, (), float(row.max(initial=0.0)), Status.DROPPED)
+        support = float(max(row[n - 1] for n in standing))
+        return CheckedSentence(text, line, cited, tuple(standing), support, status, removed)
+    for best in (int(n) + 1 for n in np.argsort(-row, kind="stable")):  # repaired to the best source that holds it
+        if best not in cited and row[best - 1] >= SUPPORT_THRESHOLD and stands(best):
+            return CheckedSentence(text, line, cited, (best,), float(row[best - 1]), Status.REPAIRED, removed)
+    return CheckedSentence(text, line, cited, (), float(row.max(initial=0.0)), Status.DROPPED, removed)
 
 
 def source_sentences(text: str) -> list[str]:

@@ -195,11 +195,12 @@ def test_json_carries_the_verification(llm_assistant: Any, model: Any) -> None:
     v = data["verification"]
     assert (v["repaired"], v["dropped"], v["notice"]) == (1, 1, None)
     repaired, kept, dropped = v["sentences"]
-    assert set(kept) == {"text", "citations", "support", "status"}
+    assert set(kept) == {"text", "citations", "support", "status", "reason"} and kept["reason"] == ""
     # citations use the answer's numbering: the repaired sentence (source 2) came first
     assert repaired["status"] == "repaired" and repaired["citations"] == [1]
     assert kept["status"] == "kept" and kept["citations"] == [2]
     assert dropped["status"] == "dropped" and dropped["citations"] == [] and dropped["support"] < SUPPORT_THRESHOLD
+    assert dropped["reason"].startswith("[1] support") and repaired["reason"].startswith("[1] support")
     assert all(s["support"] >= SUPPORT_THRESHOLD for s in (repaired, kept))
     assert [c["n"] for c in data["citations"]] == [1, 2]
 

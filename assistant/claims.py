@@ -1,0 +1,352 @@
+"""Claim checks: a cited sentence may not say what its source does not.
+
+The support score (``assistant/verify.py``) measures how much of a sentence's words and meaning
+its cited passage shares. A sentence that keeps the passage's words and reverses or alters its
+meaning shares nearly all of them ("Het is **niet** essentieel om het personeel te betrekken …",
+"… in **2031** door **73 procent** van de bedrijven …"). These checks run after the support score,
+each a small deterministic rule that names what it found:
+
+* **contact details**: an e-mail address, URL or phone number is never shown as a claim;
+* **negation**: a clause with niet/geen/nooit/noch/zonder (not/no/never …) needs a negation in the
+  source sentence it matches, and a negated source clause whose words the sentence repeats needs a
+  negation in the sentence;
+* **numbers**: every number, amount, percentage, year or date (digits or words: "drie", "twintig")
+  must be in the passage or where it sits (its section, its recommendation);
+* **names**: a capitalised name (a person, organisation, place) must be in the passage, its
+  document's title or a publisher's name;
+* **modality** and **quantifiers**: "moet" where the matched source sentence says "kan" (or the
+  other way round), "alle" where it says "sommige" or has no quantifier;
+* **actors**: the provincie, het kabinet, gemeenten, werkgevers, werknemers … named in the sentence
+  must be named in the matched source sentence (or next to it);
+* **new content**: a clause of three or more content words most of which the passage lacks
+  ("…, en daarom moet u uw wachtwoord mailen").
+
+A Dutch sentence is matched to the source sentence that shares most of its content words. An
+English sentence over a Dutch source shares none: for it only contact details, numbers, names,
+actors (by the passage as a whole) and a negation the passage lacks altogether are checked
+(docs/llm.md says what that leaves unseen).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from corpus.records import Chunk
+from ingest.text import fold, stemmer, stopwords
+
+__all__ = ["ClaimSource", "check_claim", "claim_source"]
+
+_WORD = re.compile(r"[a-z0-9]+")
+_SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
+_CLAUSES = re.compile(r"[,;:()–—]|\s(?:maar|want|omdat|terwijl|doch|dus|but|because|while|so)\s")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"\bhttps?://|\bwww\.|\b[\w-]+\.(?:nl|com|org|net|eu|io)\b", re.IGNORECASE)
+_PHONE = re.compile(r"(?:\+|\b0)\d[\d\s-]{7,}\d")
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Negation words; phrases that only look negative ("niet alleen … maar ook", "not only") are removed first.
+NEGATIONS = _set(
+    "niet geen nooit noch zonder niets nergens niemand geenszins allerminst not no never nor without none "
+    "nothing nobody nowhere cannot"
+)
+_NOT_NEGATING = re.compile(
+    r"\bniet alleen\b|\bnot only\b|\bniet in de laatste plaats\b|\bniet(?: te)? (?:vergeten|onderschatten)\b"
+    r"|\bzonder meer\b|\bno longer\b|\bnonetheless\b|\bniettemin\b|\bnietemin\b"
+)
+_NT = re.compile(r"\b\w+n't\b")
+
+STRONG_MODALS = _set("moet moeten moest moesten verplicht verplichte verplichten dient dienen must")
+WEAK_MODALS = _set("kan kunnen kon konden mag mogen zou zouden eventueel wellicht may might could can")
+UNIVERSAL = _set("alle allemaal ieder iedere elk elke iedereen altijd overal all every everyone always")
+PARTIAL = _set("sommige sommigen enkele soms deel aantal meeste sommigen some several few most sometimes")
+
+# Who a sentence has act; one group each, matched by word ("werkgevers", "employers").
+ACTORS: dict[str, frozenset[str]] = {
+    "provincie": _set("provincie provincies provinciale gedeputeerde province provincial"),
+    "kabinet": _set(
+        "kabinet rijk rijksoverheid overheid minister ministerie ministeries staat government cabinet ministry"
+    ),
+    "gemeente": _set("gemeente gemeenten gemeentes gemeentelijke municipality municipalities council"),
+    "werkgever": _set("werkgever werkgevers employer employers"),
+    "werknemer": _set("werknemer werknemers medewerker medewerkers personeel employee employees staff worker workers"),
+    "vakbond": _set("vakbond vakbonden vakbeweging union unions"),
+    "onderwijs": _set(
+        "onderwijs onderwijsinstelling onderwijsinstellingen school scholen mbo hbo hogeschool hogescholen "
+        "universiteit universiteiten education schools university universities"
+    ),
+    "ondernemer": _set("ondernemer ondernemers entrepreneur entrepreneurs"),
+}
+
+NUMBER_WORDS = {
+    **dict.fromkeys(("twee", "two"), 2),
+    **dict.fromkeys(("drie", "three"), 3),
+    **dict.fromkeys(("vier", "four"), 4),
+    **dict.fromkeys(("vijf", "five"), 5),
+    **dict.fromkeys(("zes", "six"), 6),
+    **dict.fromkeys(("zeven", "seven"), 7),
+    **dict.fromkeys(("acht", "eight"), 8),
+    **dict.fromkeys(("negen", "nine"), 9),
+    **dict.fromkeys(("tien", "ten"), 10),
+    **dict.fromkeys(("elf", "eleven"), 11),
+    **dict.fromkeys(("twaalf", "twelve"), 12),
+    **dict.fromkeys(("twintig", "twenty"), 20),
+    **dict.fromkeys(("dertig", "thirty"), 30),
+    **dict.fromkeys(("veertig", "forty"), 40),
+    **dict.fromkeys(("vijftig", "fifty"), 50),
+    **dict.fromkeys(("honderd", "hundred"), 100),
+    **dict.fromkeys(("duizend", "thousand"), 1000),
+    **dict.fromkeys(("miljoen", "million"), 1_000_000),
+    **dict.fromkeys(("miljard", "billion"), 1_000_000_000),
+}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_ALWAYS_KNOWN_NAMES = _set("ser nederland nederlandse netherlands dutch")
+NEW_CLAUSE_MIN_WORDS = 3  # a clause this long …
+NEW_CLAUSE_MAX_SHARE = 0.5  # … with more than this share of its content words absent from the passage is new content
+ALIGN_WINDOW = 1  # source sentences on either side of the matched one that still count for actors
+
+
+@dataclass(frozen=True)
+class ClaimSource:
+    """A cited passage prepared for the checks: its sentences and what may be named from it."""
+
+    sentences: tuple[str, ...]  # folded, negation-neutral phrases removed
+    sentence_stems: tuple[frozenset[str], ...]
+    stems: frozenset[str]  # content stems of the passage and where it sits
+    numbers: frozenset[float]
+    words: frozenset[str]  # folded words of the passage, its title, section, recommendation and the known names
+
+
+def claim_source(chunk: Chunk, known_names: Iterable[str] = ()) -> ClaimSource:
+    """``chunk`` prepared once for every claim that cites it; ``known_names``: publishers and other names
+    a sentence may use to frame a claim ("Volgens SER Overijssel …")."""
+    return _prepared(
+        chunk.text,
+        " ".join(x or "" for x in (chunk.doc_title, chunk.section, chunk.recommendation, chunk.best_practice)),
+        " ".join([*known_names, chunk.speaker or ""]),
+    )
+
+
+@lru_cache(maxsize=512)
+def _prepared(text: str, where: str, names: str) -> ClaimSource:
+    sentences = tuple(_neutral(fold(s)) for s in _SENTENCES.split(text) if s.strip())
+    context = f"{text} {where}"
+    return ClaimSource(
+        sentences,
+        tuple(content_stems(s) for s in sentences),
+        content_stems(context),
+        frozenset(numbers_in(context)),
+        frozenset(_WORD.findall(fold(f"{context} {names}"))) | _ALWAYS_KNOWN_NAMES,
+    )
+
+
+def check_claim(claim: str, source: ClaimSource, english: bool = False) -> str:
+    """Why ``source`` does not support ``claim`` (the first rule that objects), or "" when none does."""
+    rules = ENGLISH_RULES if english else DUTCH_RULES
+    for rule in rules:
+        reason = rule(claim, source)
+        if reason:
+            return reason
+    return ""
+
+
+# --- the rules ------------------------------------------------------------------------------------
+
+
+def contact_details(claim: str, source: ClaimSource) -> str:
+    for kind, pattern in (("e-mail address", _EMAIL), ("URL", _URL), ("phone number", _PHONE)):
+        found = pattern.search(claim)
+        if found:
+            return f"{kind} {found.group().strip()!r}: never part of a cited claim"
+    return ""
+
+
+def numbers(claim: str, source: ClaimSource) -> str:
+    for value in numbers_in(claim):
+        if value not in source.numbers:
+            return f"number {_shown(value)} not in source"
+    return ""
+
+
+def names(claim: str, source: ClaimSource) -> str:
+    for name in names_in(claim):
+        if not all(part in source.words for part in _WORD.findall(fold(name))):
+            return f"name {name!r} not in source"
+    return ""
+
+
+def negation_added(claim: str, source: ClaimSource) -> str:
+    for clause in clauses(claim):
+        if negations_in(clause) and not negations_in(aligned(clause, source, fallback=claim)):
+            return f"negation {sorted(negations_in(clause))[0]!r} not in source"
+    return ""
+
+
+def negation_dropped(claim: str, source: ClaimSource) -> str:
+    if negations_in(_neutral(fold(claim))):
+        return ""
+    stems = content_stems(claim)
+    for sentence in source.sentences:
+        for clause in _CLAUSES.split(sentence):
+            words = content_stems(clause)
+            if negations_in(clause) and len(words) >= 2 and len(words & stems) >= 0.6 * len(words):
+                return f"the source's negation {sorted(negations_in(clause))[0]!r} left out"
+    return ""
+
+
+def modality(claim: str, source: ClaimSource) -> str:
+    said, matched = _words(claim), _words(aligned(claim, source))
+    for mine, other in ((STRONG_MODALS, WEAK_MODALS), (WEAK_MODALS, STRONG_MODALS)):
+        if said & mine and matched & other and not matched & mine:
+            return f"modality {sorted(said & mine)[0]!r} where the source says {sorted(matched & other)[0]!r}"
+    return ""
+
+
+def quantifiers(claim: str, source: ClaimSource) -> str:
+    said, matched = _words(claim), _words(aligned(claim, source))
+    if said & UNIVERSAL and not matched & UNIVERSAL:
+        return f"quantifier {sorted(said & UNIVERSAL)[0]!r} not in source"
+    if said & PARTIAL and matched & UNIVERSAL and not matched & PARTIAL:
+        return f"quantifier {sorted(said & PARTIAL)[0]!r} where the source says {sorted(matched & UNIVERSAL)[0]!r}"
+    return ""
+
+
+def actors(claim: str, source: ClaimSource) -> str:
+    near = _words(aligned(claim, source, window=ALIGN_WINDOW))
+    for group in sorted(actors_in(_words(claim))):
+        if not ACTORS[group] & near:
+            return f"actor {group!r} not in source"
+    return ""
+
+
+def actors_anywhere(claim: str, source: ClaimSource) -> str:
+    for group in sorted(actors_in(_words(claim))):
+        if not ACTORS[group] & source.words:
+            return f"actor {group!r} not in source"
+    return ""
+
+
+def negation_anywhere(claim: str, source: ClaimSource) -> str:
+    found = negations_in(_neutral(fold(claim)))
+    if found and not any(negations_in(s) for s in source.sentences):
+        return f"negation {sorted(found)[0]!r} not in source"
+    return ""
+
+
+def new_content(claim: str, source: ClaimSource) -> str:
+    for clause in clauses(claim):
+        words = content_stems(clause)
+        if len(words) >= NEW_CLAUSE_MIN_WORDS and len(words - source.stems) > NEW_CLAUSE_MAX_SHARE * len(words):
+            return f"clause {clause.strip()!r} not in source"
+    return ""
+
+
+Rule = Callable[[str, ClaimSource], str]
+DUTCH_RULES: tuple[Rule, ...] = (
+    contact_details,
+    numbers,
+    names,
+    negation_added,
+    negation_dropped,
+    modality,
+    quantifiers,
+    actors,
+    new_content,
+)
+ENGLISH_RULES: tuple[Rule, ...] = (contact_details, numbers, names, negation_anywhere, actors_anywhere)
+
+
+# --- reading a text ---------------------------------------------------------------------------------
+
+
+def numbers_in(text: str) -> set[float]:
+    """Numbers written in digits ("73", "1.000", "5,5", "2031") or words ("drie", "twintig")."""
+    folded = fold(text)
+    found = {_value(m.group()) for m in _NUMBER.finditer(folded)}
+    found |= {float(NUMBER_WORDS[w]) for w in _WORD.findall(folded) if w in NUMBER_WORDS}
+    return found
+
+
+def _value(digits: str) -> float:
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits):  # Dutch thousands: 1.000
+        return float(digits.replace(".", ""))
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", digits):  # English thousands: 1,000
+        return float(digits.replace(",", ""))
+    try:
+        return float(digits.replace(",", "."))
+    except ValueError:  # a section number such as 5.4.1
+        return float(digits.replace(".", "").replace(",", ""))
+
+
+def _shown(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def names_in(text: str) -> list[str]:
+    """Capitalised words that are names: inside a sentence, or an acronym anywhere ("SER", "NPAL")."""
+    found = []
+    for sentence in re.split(r"(?<=[.!?:])\s+|\n+", text):
+        tokens = re.findall(r"[\w'’-]+", sentence)
+        for n, token in enumerate(tokens):
+            acronym = len(token) >= 2 and token.isupper() and token.isalpha()
+            if (n > 0 and token[:1].isupper() and not token.isupper()) or acronym:
+                found.append(token)
+    return found
+
+
+def negations_in(text: str) -> set[str]:
+    """The negation words of a folded text (its "niet alleen … maar ook" removed first)."""
+    words = set(_WORD.findall(_neutral(text)))
+    found = words & NEGATIONS
+    if _NT.search(text):
+        found.add("n't")
+    return found
+
+
+def _neutral(folded: str) -> str:
+    return _NOT_NEGATING.sub(" ", folded)
+
+
+def actors_in(words: set[str]) -> set[str]:
+    return {group for group, forms in ACTORS.items() if forms & words}
+
+
+def clauses(claim: str) -> list[str]:
+    folded = _neutral(fold(claim))
+    return [c for c in _CLAUSES.split(folded) if c.strip()] or [folded]
+
+
+def aligned(claim: str, source: ClaimSource, fallback: str = "", window: int = 0) -> str:
+    """The source sentence (with ``window`` neighbours on either side) that shares most of the claim's
+    content words; for a claim without content words, that of ``fallback``; "" when none shares any."""
+    stems = content_stems(claim) or content_stems(fallback)
+    if not stems or not source.sentences:
+        return ""
+    overlap = [len(stems & s) for s in source.sentence_stems]
+    best = max(range(len(overlap)), key=lambda i: (overlap[i], -i))
+    if not overlap[best]:
+        return ""
+    return " ".join(source.sentences[max(0, best - window) : best + window + 1])
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(fold(text)))
+
+
+def content_stems(text: str) -> frozenset[str]:
+    stop = _stop()
+    words = [w for w in _WORD.findall(fold(text)) if w not in stop and len(w) > 1 and not w.isdigit()]
+    return frozenset(stemmer().stemWords(words))
+
+
+@lru_cache(maxsize=1)
+def _stop() -> frozenset[str]:
+    from assistant.verify import FRAMING_WORDS
+
+    return frozenset(stopwords()) | FRAMING_WORDS
