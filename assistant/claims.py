@@ -29,6 +29,7 @@ actors (by the passage as a whole) and a negation the passage lacks altogether a
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from functools import lru_cache
 from corpus.records import Chunk
 from ingest.text import fold, stemmer, stopwords
 
-__all__ = ["ClaimSource", "check_claim", "claim_source"]
+__all__ = ["ClaimSource", "check_claim", "claim_source", "is_english"]
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
@@ -109,33 +110,30 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _ALWAYS_KNOWN_NAMES = _set("ser nederland nederlandse netherlands dutch")
 NEW_CLAUSE_MIN_WORDS = 3  # a clause this long …
 NEW_CLAUSE_MAX_SHARE = 0.5  # … with more than this share of its content words absent from the passage is new content
-ALIGN_WINDOW = 1  # source sentences on either side of the matched one that still count for actors
 
 
 @dataclass(frozen=True)
 class ClaimSource:
     """A cited passage prepared for the checks: its sentences and what may be named from it."""
 
-    sentences: tuple[str, ...]  # folded, negation-neutral phrases removed
+    sentences: tuple[str, ...]  # folded
     sentence_stems: tuple[frozenset[str], ...]
     stems: frozenset[str]  # content stems of the passage and where it sits
     numbers: frozenset[float]
     words: frozenset[str]  # folded words of the passage, its title, section, recommendation and the known names
+    title_words: tuple[str, ...] = ()  # folded words of the recommendation's title
 
 
 def claim_source(chunk: Chunk, known_names: Iterable[str] = ()) -> ClaimSource:
     """``chunk`` prepared once for every claim that cites it; ``known_names``: publishers and other names
     a sentence may use to frame a claim ("Volgens SER Overijssel …")."""
-    return _prepared(
-        chunk.text,
-        " ".join(x or "" for x in (chunk.doc_title, chunk.section, chunk.recommendation, chunk.best_practice)),
-        " ".join([*known_names, chunk.speaker or ""]),
-    )
+    where = " ".join(x or "" for x in (chunk.doc_title, chunk.section, chunk.recommendation, chunk.best_practice))
+    return _prepared(chunk.text, where, " ".join([*known_names, chunk.speaker or ""]), chunk.recommendation or "")
 
 
 @lru_cache(maxsize=512)
-def _prepared(text: str, where: str, names: str) -> ClaimSource:
-    sentences = tuple(_neutral(fold(s)) for s in _SENTENCES.split(text) if s.strip())
+def _prepared(text: str, where: str, names: str, title: str) -> ClaimSource:
+    sentences = tuple(fold(s) for s in _SENTENCES.split(text) if s.strip())
     context = f"{text} {where}"
     return ClaimSource(
         sentences,
@@ -143,6 +141,7 @@ def _prepared(text: str, where: str, names: str) -> ClaimSource:
         content_stems(context),
         frozenset(numbers_in(context)),
         frozenset(_WORD.findall(fold(f"{context} {names}"))) | _ALWAYS_KNOWN_NAMES,
+        tuple(_WORD.findall(fold(title))),
     )
 
 
@@ -182,45 +181,49 @@ def names(claim: str, source: ClaimSource) -> str:
 
 
 def negation_added(claim: str, source: ClaimSource) -> str:
-    for clause in clauses(claim):
-        if negations_in(clause) and not negations_in(aligned(clause, source, fallback=claim)):
-            return f"negation {sorted(negations_in(clause))[0]!r} not in source"
+    words = _words_of(claim)
+    if _count(words, NEGATIONS) > _count(_words_of(matched(claim, source)), NEGATIONS):
+        return f"negation {next(w for w in words if w in NEGATIONS)!r} not in source"
     return ""
 
 
 def negation_dropped(claim: str, source: ClaimSource) -> str:
-    if negations_in(_neutral(fold(claim))):
-        return ""
-    stems = content_stems(claim)
-    for sentence in source.sentences:
+    """A negated source clause whose words the sentence repeats (three in five) keeps its negation."""
+    stems, said = content_stems(claim), _count(_words_of(claim), NEGATIONS)
+    covered = 0
+    for sentence in matched(claim, source).split("\n"):
         for clause in _CLAUSES.split(sentence):
             words = content_stems(clause)
-            if negations_in(clause) and len(words) >= 2 and len(words & stems) >= 0.6 * len(words):
-                return f"the source's negation {sorted(negations_in(clause))[0]!r} left out"
+            if len(words) >= 2 and len(words & stems) >= 0.6 * len(words):
+                covered += _count(_words_of(clause), NEGATIONS)
+    if said < covered:
+        return "the source's negation left out"
     return ""
 
 
 def modality(claim: str, source: ClaimSource) -> str:
-    said, matched = _words(claim), _words(aligned(claim, source))
+    said, found = _words_of(claim), _words_of(matched(claim, source))
     for mine, other in ((STRONG_MODALS, WEAK_MODALS), (WEAK_MODALS, STRONG_MODALS)):
-        if said & mine and matched & other and not matched & mine:
-            return f"modality {sorted(said & mine)[0]!r} where the source says {sorted(matched & other)[0]!r}"
+        if _count(said, mine) > _count(found, mine) and _count(found, other):
+            word = next(w for w in said if w in mine)
+            return f"modality {word!r} where the source says {next(w for w in found if w in other)!r}"
     return ""
 
 
 def quantifiers(claim: str, source: ClaimSource) -> str:
-    said, matched = _words(claim), _words(aligned(claim, source))
-    if said & UNIVERSAL and not matched & UNIVERSAL:
-        return f"quantifier {sorted(said & UNIVERSAL)[0]!r} not in source"
-    if said & PARTIAL and matched & UNIVERSAL and not matched & PARTIAL:
-        return f"quantifier {sorted(said & PARTIAL)[0]!r} where the source says {sorted(matched & UNIVERSAL)[0]!r}"
+    said, found = _words_of(claim), _words_of(matched(claim, source))
+    if _count(said, UNIVERSAL) > _count(found, UNIVERSAL):
+        return f"quantifier {next(w for w in said if w in UNIVERSAL)!r} not in source"
+    if _count(said, PARTIAL) > _count(found, PARTIAL) and _count(found, UNIVERSAL):
+        return f"quantifier {next(w for w in said if w in PARTIAL)!r} where the source says 'alle'"
     return ""
 
 
 def actors(claim: str, source: ClaimSource) -> str:
-    near = _words(aligned(claim, source, window=ALIGN_WINDOW))
-    for group in sorted(actors_in(_words(claim))):
-        if not ACTORS[group] & near:
+    """Each actor named as often as in the matched source sentences (and the recommendation's title)."""
+    said, found = _words_of(claim), [*_words_of(matched(claim, source)), *source.title_words]
+    for group, forms in sorted(ACTORS.items()):
+        if _count(said, forms) > _count(found, forms):
             return f"actor {group!r} not in source"
     return ""
 
@@ -234,7 +237,7 @@ def actors_anywhere(claim: str, source: ClaimSource) -> str:
 
 def negation_anywhere(claim: str, source: ClaimSource) -> str:
     found = negations_in(_neutral(fold(claim)))
-    if found and not any(negations_in(s) for s in source.sentences):
+    if found and not any(negations_in(_neutral(s)) for s in source.sentences):
         return f"negation {sorted(found)[0]!r} not in source"
     return ""
 
@@ -322,17 +325,45 @@ def clauses(claim: str) -> list[str]:
     return [c for c in _CLAUSES.split(folded) if c.strip()] or [folded]
 
 
-def aligned(claim: str, source: ClaimSource, fallback: str = "", window: int = 0) -> str:
-    """The source sentence (with ``window`` neighbours on either side) that shares most of the claim's
-    content words; for a claim without content words, that of ``fallback``; "" when none shares any."""
-    stems = content_stems(claim) or content_stems(fallback)
+def matched(claim: str, source: ClaimSource) -> str:
+    """The source sentences the claim says again, one per line: the one sharing most of its content
+    words, and for each clause the one sharing at least half of the clause's (two or more)."""
+    rows = {_best_row(content_stems(claim), source, 1)}
+    for clause in clauses(claim):
+        stems = content_stems(clause)
+        rows.add(_best_row(stems, source, max(2, math.ceil(len(stems) / 2))))
+    return "\n".join(source.sentences[r] for r in sorted(r for r in rows if r is not None))
+
+
+def _best_row(stems: frozenset[str], source: ClaimSource, least: int) -> int | None:
     if not stems or not source.sentences:
-        return ""
+        return None
     overlap = [len(stems & s) for s in source.sentence_stems]
     best = max(range(len(overlap)), key=lambda i: (overlap[i], -i))
-    if not overlap[best]:
-        return ""
-    return " ".join(source.sentences[max(0, best - window) : best + window + 1])
+    return best if overlap[best] >= least else None
+
+
+def _words_of(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def _count(words: list[str], forms: frozenset[str]) -> int:
+    return sum(w in forms for w in words)
+
+
+def is_english(text: str) -> bool:
+    """More words only English uses than words only Dutch uses ("in", "of" and "is" are both)."""
+    english, dutch = _function_words()
+    words = _words_of(text)
+    return sum(w in english for w in words) > sum(w in dutch for w in words)
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> tuple[frozenset[str], frozenset[str]]:
+    from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
+
+    english, dutch = frozenset(STOPWORDS_EN), frozenset(STOPWORDS_DUTCH)
+    return english - dutch, dutch - english
 
 
 def _words(text: str) -> set[str]:

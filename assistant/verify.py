@@ -36,8 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.claims import ClaimSource, check_claim, claim_source
-from assistant.query import detect_language
+from assistant.claims import ClaimSource, check_claim, claim_source, is_english
 from corpus.errors import ConfigError
 from corpus.records import Chunk
 from ingest.embed import Embedder
@@ -250,7 +249,7 @@ def _check(
         return CheckedSentence(text, line, cited, (), 0.0, Status.KEPT)
     if not cited:  # an uncited claim is dropped, however true it may be
         return CheckedSentence(text, line, cited, (), float(row.max(initial=0.0)), Status.DROPPED, "no citation")
-    english = detect_language(text) == "en"
+    english = is_english(text)
     reasons: dict[int, str] = {}
 
     def stands(n: int) -> bool:  # support first; the claim checks only for a source that supports it

@@ -4,7 +4,8 @@ Exit code 0 when the gate passes, 1 when a metric is below its threshold or drop
 margin, 2 on a usage error. ``--update-baseline`` accepts the current figures as the new baseline.
 ``python -m eval calibrate`` fits the abstention thresholds on the train split and reports the
 held-out split (``eval/calibrate.py``); ``python -m eval calibrate-verifier`` fits the citation
-verifier's weights (``eval/calibrate_verifier.py``).
+verifier's weights (``eval/calibrate_verifier.py``); ``python -m eval claims [N]`` measures the
+claim checks on a generated set of altered and true sentences (``eval/claim_set.py``; N failures shown).
 ``--llm`` runs the language-model mode instead (``eval/llm_mode.py``: the configured model,
 ``ADVIESWIJZER_LLM__*``; ``--limit`` cases spread over the file; writes ``report-llm.md``, no gate).
 """
@@ -23,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] in (["calibrate"], ["calibrate-verifier"]):
         return _calibrate(argv[0])
+    if argv[:1] == ["claims"]:
+        return _claims(int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else 0)
     parser = argparse.ArgumentParser(prog="python -m eval", description="Evaluate the assistant on eval/cases.jsonl.")
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive llama-index baseline")
     parser.add_argument("--update-baseline", action="store_true", help="write the figures to eval/baseline.json")
@@ -68,6 +71,20 @@ def _calibrate(command: str) -> int:
         from eval.calibrate_verifier import main as calibrate_verifier
 
         return calibrate_verifier()
+    except AdvieswijzerError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
+
+
+def _claims(show: int) -> int:
+    from corpus.errors import AdvieswijzerError
+    from corpus.settings import apply_offline_env
+
+    apply_offline_env()
+    try:
+        from eval.claim_set import main as claims
+
+        return claims(show)
     except AdvieswijzerError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
