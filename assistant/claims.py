@@ -44,7 +44,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 _SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
 _CLAUSES = re.compile(r"[,;:()–—]|\s(?:maar|want|omdat|terwijl|doch|dus|but|because|while|so)\s")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_URL = re.compile(r"\bhttps?://|\bwww\.|\b[\w-]+\.(?:nl|com|org|net|eu|io)\b", re.IGNORECASE)
+_URL = re.compile(r"(?:https?://|www\.)[^\s,;]+[\w/]|\b[\w-]+\.(?:nl|com|org|net|eu|io)\b", re.IGNORECASE)
 _PHONE = re.compile(r"(?:\+|\b0)\d[\d\s-]{7,}\d")
 
 

@@ -9,7 +9,15 @@ import pytest
 
 from assistant.llm import notices
 from corpus.settings import AppSettings, LLMSettings
-from tests.fakes.openai_server import fake_openai_server, good, hangs_mid_stream, inventor, wrong_passage
+from tests.fakes.openai_server import (
+    fake_openai_server,
+    good,
+    hangs_mid_stream,
+    inventor,
+    negator,
+    number_changer,
+    wrong_passage,
+)
 
 gr = pytest.importorskip("gradio")
 pytestmark = pytest.mark.slow
@@ -54,6 +62,22 @@ def test_page_shows_only_verified_sentences_as_they_come(page: Any, server: Any)
     first, second = texts[0], texts[1]
     assert first.count("[[") == 1 and second.startswith(first) and second.count("[[") == 2
     assert texts[-1].startswith(second) and 'id="bron-1"' in steps[-1][1] and 'id="bron-2"' in steps[-1][1]
+
+
+def test_page_never_shows_a_negated_or_renumbered_source_sentence(page: Any, server: Any) -> None:
+    """A true sentence, then the same sources negated and with changed numbers: only the true one is shown."""
+    server.behaviour = lambda p: f"{good(p)}\n{negator(p)}\n{number_changer(p)}"
+    texts = [text for text, _ in _shown(page)]
+    prompt = _prompt(server)
+    altered = [line.rsplit(" [", 1)[0] for line in f"{negator(prompt)}\n{number_changer(prompt)}".splitlines()]
+    assert texts and good(prompt).rsplit(" [", 1)[0] in texts[-1]
+    assert not any(sentence in text for sentence in altered for text in texts)
+
+
+def _prompt(server: Any) -> str:
+    """The prompt of the latest request (the fake models read their sources from it)."""
+    _, request = server.requests[-1]
+    return request["messages"][-1]["content"] if "messages" in request else request["prompt"]
 
 
 def test_page_replaces_the_sentences_when_the_model_hangs(page: Any, server: Any) -> None:

@@ -32,6 +32,8 @@ from tests.fakes.openai_server import (
     hangs,
     hangs_mid_stream,
     inventor,
+    negator,
+    number_changer,
     sources_of,
     trickles,
     unknown_number,
@@ -152,6 +154,24 @@ def test_invented_answer_falls_back_to_the_extractive_one(llm_assistant: Any, mo
     assert sentence.status is Status.DROPPED and sentence.support < SUPPORT_THRESHOLD
     assert "2000 euro" not in composed.text
     assert_extractive_with(llm_assistant, composed, "notice_unsupported")
+
+
+@pytest.mark.parametrize(("behaviour", "reason"), [(negator, "negation 'niet'"), (number_changer, "number ")])
+def test_an_altered_source_sentence_is_never_shown(
+    llm_assistant: Any, model: Any, behaviour: Behaviour, reason: str
+) -> None:
+    """Issue 12: a model that keeps a source sentence and negates it or changes its numbers passes the
+    support score; the claim checks drop it and say why, and the extractive answer is shown."""
+    model(behaviour)
+    composed = compose(llm_assistant)
+    sentences = composed.verification.sentences
+    assert sentences and all(s.status is Status.DROPPED for s in sentences)
+    assert all(s.support >= SUPPORT_THRESHOLD for s in sentences)  # the support score alone would keep them
+    assert all(reason in s.reason for s in sentences)
+    assert not any(s.text in composed.text for s in sentences)
+    assert_extractive_with(llm_assistant, composed, "notice_unsupported")
+    data = answer_to_dict(llm_assistant.ask(QUESTION))["verification"]
+    assert all(reason in s["reason"] for s in data["sentences"])
 
 
 @pytest.mark.parametrize("behaviour", [hangs, trickles, fails, lambda p: GARBAGE, lambda p: "   "])

@@ -87,6 +87,33 @@ def inventor(prompt: str) -> str:
     return "Het minimumloon is 2000 euro [1]."
 
 
+_VERB = re.compile(r"\b(is|zijn|wordt|worden|moet|moeten|kan|kunnen|heeft|hebben|zal|zullen|gaat|gaan)\b")
+_DIGITS = re.compile(r"\d+")
+
+
+def negator(prompt: str) -> str:
+    """Each sentence of sources 1 and 2 kept word for word but negated ("… is niet …"), cited to its source."""
+    sources = sources_of(prompt)
+    lines = []
+    for n in (1, 2):
+        sentence = sentences_of(sources[n])[0]
+        verb = _VERB.search(sentence)
+        negated = f"{sentence[: verb.end()]} niet{sentence[verb.end() :]}" if verb else f"Het is niet zo dat {sentence}"
+        lines.append(f"{negated} [{n}]")
+    return "\n".join(lines)
+
+
+def number_changer(prompt: str) -> str:
+    """The first sentence of the sources that holds a number, with its numbers changed, cited to its source
+    (without any: a sentence of source 1 with "in 2031 door 73 procent" added)."""
+    for n, text in sorted(sources_of(prompt).items()):
+        for sentence in sentences_of(text):
+            if _DIGITS.search(sentence):
+                return f"{_DIGITS.sub(lambda m: str(int(m.group()) * 3 + 7), sentence)} [{n}]"
+    sentence = sentences_of(sources_of(prompt)[1])[0]
+    return f"{sentence.rstrip('.')}, in 2031 door 73 procent van de bedrijven. [1]"
+
+
 def hangs(prompt: str) -> str:
     return STALL + good(prompt)
 
