@@ -11,13 +11,14 @@ between a user and an answer, and a stream that fails halfway ends like a call t
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import queue
 import threading
 import time
 import tomllib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from string import Formatter
@@ -29,7 +30,7 @@ from assistant.compose import Composed, Composer, phrase, short_title, sources_b
 from assistant.query import Query
 from assistant.records import AnswerVerification, CheckedClaim, Citation, Passage, Persona
 from assistant.retrieve import Retrieval
-from assistant.verify import CheckedSentence, Verification, best_quote, line_sentences, verify
+from assistant.verify import CheckedSentence, Verification, best_quote, line_sentences, split_sentences, verify
 from corpus.errors import LLMError, PromptError
 from corpus.records import Catalogue, Chunk
 from corpus.settings import PROJECT_ROOT, LLMSettings
@@ -156,7 +157,7 @@ class LLMComposer:
     def compose(self, query: Query, persona: Persona, retrieval: Retrieval, catalogue: Catalogue) -> Composed:
         sources, prompt, abstain = self._prepare(query, persona, retrieval)
         try:
-            output = self.complete(prompt)
+            output = bounded(self.complete(prompt), self.settings.max_reply_chars, self.settings.max_sentences)
         except LLMError as exc:
             log.warning("language model unavailable, extractive answer used: %s", exc)
             return self._fallback(query, persona, retrieval, catalogue, "notice_unavailable")
@@ -167,19 +168,27 @@ class LLMComposer:
     def compose_stream(
         self, query: Query, persona: Persona, retrieval: Retrieval, catalogue: Catalogue
     ) -> Iterator[LLMDraft | LLMComposed]:
-        """An ``LLMDraft`` each time a streamed sentence passes the verifier, then the ``LLMComposed``."""
+        """An ``LLMDraft`` each time a streamed sentence passes the verifier, then the ``LLMComposed``.
+        The stream is read up to ``max_reply_chars`` and ``max_sentences`` (then the model is left)."""
         sources, prompt, abstain = self._prepare(query, persona, retrieval)
         vectors, names = self._vectors(sources), publishers(catalogue)
         buffer, checked = SentenceBuffer(), list[CheckedSentence]()
+        limit = self.settings.max_sentences
         try:
-            for piece in itertools.chain(self.stream(prompt), [None]):  # None: the end, flush the last sentence
-                for line, sentence in buffer.feed(piece) if piece is not None else buffer.close():
-                    found = verify(
-                        sentence, sources, self.embedder, abstain, vectors, first_line=line, known_names=names
-                    ).sentences
-                    checked += found
-                    if any(s.citations for s in found):
-                        yield _draft(Verification.of(checked), sources)
+            with contextlib.closing(self.stream(prompt)) as stream:
+                pieces = itertools.chain(_capped(stream, self.settings.max_reply_chars), [None])
+                for piece in pieces:  # None: the end, flush the last sentence
+                    ready = buffer.feed(piece) if piece is not None else buffer.close()
+                    for line, sentence in ready[: max(0, limit - len(checked))]:
+                        found = verify(
+                            sentence, sources, self.embedder, abstain, vectors, first_line=line, known_names=names
+                        ).sentences
+                        checked += found
+                        if any(s.citations for s in found):
+                            yield _draft(Verification.of(checked), sources)
+                    if len(checked) >= limit:
+                        log.warning("the model's reply was cut after %d sentences", limit)
+                        break
         except LLMError as exc:
             log.warning("language model unavailable, extractive answer used: %s", exc)
             yield self._fallback(query, persona, retrieval, catalogue, "notice_unavailable")
@@ -237,7 +246,7 @@ class LLMComposer:
             raise LLMError("the model returned an empty answer")
         return reply.strip()
 
-    def stream(self, prompt: str) -> Iterator[str]:
+    def stream(self, prompt: str) -> Generator[str, None, None]:
         """The model's reply to ``prompt`` piece by piece, all of it within ``timeout_s``; every failure
         (also a stream that stalls or ends empty) raises an ``LLMError``.
 
@@ -281,6 +290,29 @@ class LLMComposer:
         notice = notices()[query.language][key]
         composed = self.fallback.compose(query, persona, retrieval, catalogue)
         return LLMComposed(f"{notice}\n\n{composed.text}", composed.citations, verification, notice)
+
+
+def bounded(reply: str, max_chars: int, max_sentences: int) -> str:
+    """The reply cut to ``max_chars`` (at a word) and its first ``max_sentences`` sentences, lines kept:
+    what the verifier reads, so its work is bounded whatever the model sends."""
+    if len(reply) > max_chars:
+        log.warning("the model's reply of %d characters was cut to %d", len(reply), max_chars)
+        reply = reply[:max_chars].rsplit(None, 1)[0]
+    lines: dict[int, list[str]] = {}
+    for line, sentence in split_sentences(reply)[:max_sentences]:
+        lines.setdefault(line, []).append(sentence)
+    return "\n".join(" ".join(sentences) for sentences in lines.values())
+
+
+def _capped(pieces: Iterator[str], max_chars: int) -> Iterator[str]:
+    """The stream's pieces up to ``max_chars`` characters in all."""
+    left = max_chars
+    for piece in pieces:
+        yield piece[:left]
+        left -= len(piece)
+        if left <= 0:
+            log.warning("the model's streamed reply was cut at %d characters", max_chars)
+            return
 
 
 def _next(pieces: queue.Queue[Any], deadline: float, timeout_s: float) -> Any:

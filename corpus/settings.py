@@ -117,6 +117,14 @@ class LLMSettings(_Section):
     max_tokens: int = Field(default=400, description="Longest answer the model may write, in tokens.")
     temperature: float = Field(default=0.1, description="Sampling temperature (low: stay close to the sources).")
     sources: int = Field(default=6, description="Top passages given to the model as numbered sources [1..k].")
+    max_reply_chars: int = Field(
+        default=6000,
+        ge=200,
+        description="A longer reply is cut here before it is verified (400 tokens are about 2,000 characters).",
+    )
+    max_sentences: int = Field(
+        default=30, ge=1, description="Sentences of a reply that are verified; the rest is dropped unread."
+    )
 
 
 class AppSettings(_Section):

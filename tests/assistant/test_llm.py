@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from assistant.compose import phrase
-from assistant.llm import LLMComposed, LLMComposer, SentenceBuffer, notices, render_prompt
+from assistant.llm import LLMComposed, LLMComposer, SentenceBuffer, bounded, notices, render_prompt
 from assistant.query import understand
 from assistant.records import Answer, Draft, Filters, Persona
 from assistant.serialize import answer_to_dict
@@ -28,6 +28,7 @@ from tests.fakes.openai_server import (
     Behaviour,
     fails,
     fake_openai_server,
+    flood,
     good,
     hangs,
     hangs_mid_stream,
@@ -172,6 +173,23 @@ def test_an_altered_source_sentence_is_never_shown(
     assert_extractive_with(llm_assistant, composed, "notice_unsupported")
     data = answer_to_dict(llm_assistant.ask(QUESTION))["verification"]
     assert all(reason in s["reason"] for s in data["sentences"])
+
+
+def test_a_huge_reply_is_cut_before_it_is_verified(llm_assistant: Any, model: Any) -> None:
+    """Issue 13: a 2 MB reply (the HTTP call within its timeout) is cut to ``max_reply_chars`` and
+    ``max_sentences`` before the verifier embeds anything."""
+    model(flood)
+    limits = llm_assistant.settings.llm
+    composed = compose(llm_assistant)
+    assert 0 < len(composed.verification.sentences) <= limits.max_sentences
+    assert sum(len(s.text) for s in composed.verification.sentences) <= limits.max_reply_chars
+    assert not composed.notice and composed.citations
+
+
+def test_bounded_keeps_lines_and_whole_words() -> None:
+    reply = "Een zin hier. Nog een zin. [1]\nDerde zin op regel twee. Vierde zin.\nVijfde zin die te lang is"
+    assert bounded(reply, 10_000, 3) == "Een zin hier. Nog een zin. [1]\nDerde zin op regel twee."
+    assert bounded(reply, 20, 30) == "Een zin hier. Nog"
 
 
 @pytest.mark.parametrize("behaviour", [hangs, trickles, fails, lambda p: GARBAGE, lambda p: "   "])
@@ -338,6 +356,21 @@ def test_stream_that_hangs_midway_ends_in_the_extractive_answer(stream_assistant
     assert finished_at < STREAM_TIMEOUT_S + 1.5  # the deadline holds mid-stream
     notice = notices()["nl"]["notice_unavailable"]
     assert answer.answer.startswith(notice) and answer.verification.notice == notice and answer.citations
+
+
+def test_a_flooding_stream_is_read_only_up_to_the_limits(
+    real_settings: Settings, assistant: Any, server: Any, streaming: Any
+) -> None:
+    from assistant.assistant import Assistant
+
+    streaming(lambda p: flood(p, 200_000)).token_s = 0.0
+    llm = llm_settings(server.server_address[1]).model_copy(
+        update={"timeout_s": STREAM_TIMEOUT_S, "max_reply_chars": 2000, "max_sentences": 5}
+    )
+    capped = Assistant(real_settings.model_copy(update={"llm": llm}), embedder=assistant.embedder)
+    *_, final = capped.ask_stream(QUESTION)
+    assert final.verification is not None and 0 < len(final.verification.sentences) <= 5
+    assert final.verification.notice is None
 
 
 def test_stream_of_a_failing_model(stream_assistant: Any, streaming: Any) -> None:

@@ -114,6 +114,12 @@ def number_changer(prompt: str) -> str:
     return f"{sentence.rstrip('.')}, in 2031 door 73 procent van de bedrijven. [1]"
 
 
+def flood(prompt: str, size: int = 2_000_000) -> str:
+    """A reply of about ``size`` characters: one supported sentence of source 1, repeated on ever new lines."""
+    line = good(prompt)
+    return "\n".join([line] * (size // (len(line) + 1) + 1))
+
+
 def hangs(prompt: str) -> str:
     return STALL + good(prompt)
 
