@@ -10,9 +10,7 @@ settings (``ADVIESWIJZER_APP__*``). Without an index, the index is built first.
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 import shutil
 import signal
 import time
@@ -51,7 +49,6 @@ CATALOGUE_BY_MEANING = 8  # recommendations shown when no recommendation holds e
 STREAM_STEPS = 4  # updates in which an extractive answer appears (each costs the server a page update)
 HISTORY_TURNS = 3  # earlier questions passed on with a new one (the assistant reads the last three)
 Messages = list[dict[str, Any]]
-_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # Markdown: a backslash before ASCII punctuation
 
 
 class Page:
@@ -366,7 +363,7 @@ def _typed(message: object, answer: Answer | None) -> str:
     bubble = _text_of(message.get("content"))
     if answer is not None and render.question_markdown(answer.question) == bubble:
         return answer.question
-    return _unescaped(bubble)
+    return render.plain_text(bubble)
 
 
 def _text_of(content: object) -> str:
@@ -376,11 +373,6 @@ def _text_of(content: object) -> str:
     if isinstance(content, list):
         return "".join(str(p.get("text") or "") for p in content if isinstance(p, dict) and p.get("type") == "text")
     return ""
-
-
-def _unescaped(markdown: str) -> str:
-    """What a Markdown text reads as: backslash escapes and entities resolved (``render.escape_markdown`` undone)."""
-    return html.unescape(_BACKSLASH_ESCAPE.sub(r"\1", markdown))
 
 
 def _pieces(text: str, steps: int) -> list[str]:

@@ -29,7 +29,8 @@ CONTEXT_CHARS = 220  # passage text shown on each side of a highlighted quote
 SHOWN_QUESTION_CHARS = 600  # a longer question is shortened in its chat bubble (it is refused anyway)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:'\"])")
 _SOURCES_TAIL = re.compile(r"\n+[^\n\[]+\n(?:\[\d+\][^\n]*(?:\n|$))+\s*$")
-_MARKER = re.compile(r"\[(\d+)\]")
+_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # Markdown: a backslash before ASCII punctuation
+_ESCAPED_MARKER = re.compile(r"\\\[(\d+)\\\]")  # a [n] marker after escape_markdown
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,11 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
 
 
+def plain_text(markdown: str) -> str:
+    """What a Markdown text made here reads as: backslash escapes and entities resolved (``escape_markdown`` undone)."""
+    return html.unescape(_BACKSLASH_ESCAPE.sub(r"\1", markdown))
+
+
 def question_markdown(question: str) -> str:
     """The user's chat bubble: escaped, and shortened when it is very long."""
     shown = question if len(question) <= SHOWN_QUESTION_CHARS else question[:SHOWN_QUESTION_CHARS] + " …"
@@ -73,15 +79,17 @@ def answer_body(answer: Answer) -> str:
 
 
 def answer_markdown(answer: Answer) -> str:
-    """The answer as chat Markdown: document text cannot inject HTML, ``[n]`` links to source n."""
-    body = html.escape(answer_body(answer), quote=False)
+    """The answer as chat Markdown. Its text comes from documents and models: it is escaped like user
+    text (no HTML, images, links, autolinks or emphasis of theirs), then the two marks the assistant
+    itself makes come back: ``**headings**`` and ``[n]`` as a link to source n."""
+    body = escape_markdown(answer_body(answer)).replace(r"\*\*", "**")
     cited = {c.n for c in answer.citations}
 
     def link(match: re.Match[str]) -> str:
         n = int(match.group(1))
         return f"[[{n}]](#bron-{n})" if n in cited else match.group(0)
 
-    return _MARKER.sub(link, body)
+    return _ESCAPED_MARKER.sub(link, body)
 
 
 def pdf_url(path: str, page: int) -> str:

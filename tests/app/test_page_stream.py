@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from assistant.llm import notices
+from assistant.page.render import plain_text
 from corpus.settings import AppSettings, LLMSettings
 from tests.fakes.openai_server import (
     fake_openai_server,
@@ -67,7 +68,7 @@ def test_page_shows_only_verified_sentences_as_they_come(page: Any, server: Any)
 def test_page_never_shows_a_negated_or_renumbered_source_sentence(page: Any, server: Any) -> None:
     """A true sentence, then the same sources negated and with changed numbers: only the true one is shown."""
     server.behaviour = lambda p: f"{good(p)}\n{negator(p)}\n{number_changer(p)}"
-    texts = [text for text, _ in _shown(page)]
+    texts = [plain_text(text) for text, _ in _shown(page)]
     prompt = _prompt(server)
     altered = [line.rsplit(" [", 1)[0] for line in f"{negator(prompt)}\n{number_changer(prompt)}".splitlines()]
     assert texts and good(prompt).rsplit(" [", 1)[0] in texts[-1]
@@ -82,7 +83,7 @@ def _prompt(server: Any) -> str:
 
 def test_page_replaces_the_sentences_when_the_model_hangs(page: Any, server: Any) -> None:
     server.behaviour = hangs_mid_stream
-    texts = [text for text, _ in _shown(page)]
+    texts = [plain_text(text) for text, _ in _shown(page)]
     notice = notices()["nl"]["notice_unavailable"]
     assert not texts[0].startswith(notice) and "2000 euro" not in "".join(texts)
     assert texts[-1].startswith(notice) and all(t.startswith(notice) for t in texts[1:])

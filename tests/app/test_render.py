@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.page import render
-from assistant.records import Answer, Persona
+from assistant.records import Answer, Citation, Persona
 
 
 def test_escape_markdown_neutralises_html_links_emphasis_and_latex():
@@ -32,13 +32,32 @@ def test_answer_body_drops_the_sources_list(tiny_answer):
 def test_answer_markdown_links_cited_markers_and_escapes_document_html(tiny_answer):
     text = render.answer_markdown(tiny_answer)
     assert "[[1]](#bron-1)" in text and "[[2]](#bron-2)" in text
-    assert "[7]" in text and "#bron-7" not in text  # not a citation: left as it is
+    assert r"\[7\]" in text and "#bron-7" not in text  # not a citation: shown as the text [7]
     assert "<script>" not in text and "&lt;script&gt;" in text
+
+
+def test_answer_markdown_shows_document_and_model_markdown_as_text():
+    """Issue 13: an image, a link, an autolink or a URL in a passage or a model's sentence is shown
+    as text; only the assistant's own **headings** and [n] links stay Markdown."""
+    text = (
+        "**Titel** (AI en werk, p. 3)\nZie ![x](http://127.0.0.1:9999/t.png) en [het loket](http://x/phish), "
+        "<http://a.example>, www.b.example en http://c.example/d. [1]"
+    )
+    answer = Answer("q", text, False, Persona.ONDERNEMER, "nl", (_citation(1),))
+    shown = render.answer_markdown(answer)
+    assert shown.startswith("**Titel**") and shown.endswith("[[1]](#bron-1)")
+    for live in ("![", "](http", "<http", "www.b", "http://"):
+        assert live not in shown
+    assert re.findall(r"\]\((.*?)\)", shown) == ["#bron-1"]
+
+
+def _citation(n: int) -> Citation:
+    return Citation(n, "doc", "Doc", 1, "1", "Sectie", None, None, None, "Zie.")
 
 
 def test_abstained_answer_is_shown_whole():
     answer = Answer("Hoeveel vakantiedagen?", "Daar zeggen de bronnen niets over.", True, Persona.ONDERNEMER, "nl")
-    assert render.answer_markdown(answer) == "Daar zeggen de bronnen niets over."
+    assert render.answer_markdown(answer) == r"Daar zeggen de bronnen niets over\."
 
 
 def test_pdf_url_uses_gradio_file_route_and_pdf_page():
