@@ -389,6 +389,14 @@ def _reported(exc: AdvieswijzerError) -> str:
     return render.user_message(exc)
 
 
+# Images, media, frames and plug-ins only from the page's own origin: a text that slipped through as
+# Markdown or HTML still cannot make the browser fetch from elsewhere (issue 13).
+CONTENT_POLICY = (
+    '<meta http-equiv="Content-Security-Policy" content="img-src \'self\' data: blob:; '
+    "media-src 'self' data: blob:; frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'\">"
+)
+
+
 def serve(page: Page) -> None:
     """Launch on the configured host and port; serve only the corpus PDFs; block until Ctrl-C."""
     app = page.settings.app
@@ -408,7 +416,7 @@ def serve(page: Page) -> None:
         ssr_mode=False,
         theme=theme,
         css_paths=[STATIC / "app.css"],
-        head=f"<script>{(STATIC / 'app.js').read_text(encoding='utf-8')}</script>",
+        head=f"{CONTENT_POLICY}<script>{(STATIC / 'app.js').read_text(encoding='utf-8')}</script>",
     )
     url = f"http://{app.host}:{app.port}"
     print(f"SER Advieswijzer klaar op {url} (opgestart in {time.perf_counter() - STARTED:.1f} s)", flush=True)
