@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from corpus.errors import AdvieswijzerError, QuestionError
+from ingest.clean import printable
 
 HISTORY_LIMIT = 10  # earlier questions one request may give (the assistant reads the last three of them)
 REQUEST_FIELDS = ("question", "history")
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         assistant = _assistant()
     except AdvieswijzerError as exc:
-        print(f"Fout: {exc}", file=sys.stderr)
+        print(f"Fout: {printable(str(exc))}", file=sys.stderr)
         return 1
     filters = _filters(args)
     if args.json:
@@ -183,14 +184,14 @@ def _for_people(
         try:
             answer = assistant.ask(question, persona, filters, history=history)
         except QuestionError as exc:
-            print(f"Fout: {exc}", file=sys.stderr)
+            print(f"Fout: {printable(str(exc))}", file=sys.stderr)
             status = 2
             continue
         except AdvieswijzerError as exc:
-            print(f"Fout: {exc}", file=sys.stderr)
+            print(f"Fout: {printable(str(exc))}", file=sys.stderr)
             return 1
         earlier.append(answer.question)
-        print(answer.answer)
+        print(printable(answer.answer))  # a model's or a document's text never drives the terminal
         print()
     return status
 

@@ -7,6 +7,7 @@ import sys
 
 from corpus.errors import AdvieswijzerError
 from corpus.settings import apply_offline_env, get_settings
+from ingest.clean import printable
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_fetch(get_settings())
     except AdvieswijzerError as exc:
-        print(f"Fout: {exc}", file=sys.stderr)
+        print(f"Fout: {printable(str(exc))}", file=sys.stderr)
         return 1
 
 
@@ -44,7 +45,7 @@ def _build(args: argparse.Namespace) -> int:
         print("Index present; nothing to do (use `python -m ingest build` to update it).")
         return 0
     report = build(settings, Progress.for_terminal(quiet=args.quiet), rebuild=args.rebuild)
-    print(render_report(report))
+    print(printable(render_report(report)))
     return 0 if report.ingested else 1
 
 
@@ -53,7 +54,7 @@ def _catalogue() -> int:
     from ingest.show import render_catalogue
 
     folder = store.require_current(get_settings().index)
-    print(render_catalogue(store.load_catalogue(folder)))
+    print(printable(render_catalogue(store.load_catalogue(folder))))
     return 0
 
 

@@ -24,6 +24,7 @@ from corpus.settings import Settings
 from ingest import store
 from ingest.catalogue import Structure, analyse
 from ingest.chunk import make_chunks
+from ingest.clean import title_text
 from ingest.embed import Embedder, make_embedder
 from ingest.keyword import build_keyword_index
 from ingest.outline import build_outline
@@ -194,7 +195,7 @@ _PLACEHOLDERS = {"", "untitled", "anonymous", "unknown", "microsoft word", "docu
 
 def _meta(meta: dict[str, str], key: str) -> str:
     """A PDF's own metadata value, unless it is a tool's placeholder."""
-    value = meta.get(key, "").strip()
+    value = title_text(meta.get(key, ""))
     return "" if value.lower() in _PLACEHOLDERS else value
 
 

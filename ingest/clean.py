@@ -27,11 +27,28 @@ _AL_ADVERB_NEXT = {"enkele", "jaren", "jarenlang", "sinds", "lang", "eerder", "d
 _AL = re.compile(r"(?<![\w.])Al(?=\b)(?!\.\w)")
 _COORDINATION = {"en", "of", "tot", "als", "t/m"}
 _SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
+# What a terminal or a page must never get from a document or a model: ANSI escape sequences, other
+# control characters (newlines and tabs aside) and the marks that reorder text (bidi overrides/isolates).
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BREAKS = str.maketrans({"\r": " ", "\x0b": " ", "\x0c": " "})  # breaks that are not newlines: spaces
+MAX_TITLE_CHARS = 200  # a document title from PDF metadata is cut here
+
+
+def printable(text: str) -> str:
+    """``text`` without ANSI escapes, control characters (newlines and tabs kept) and bidi overrides."""
+    return _UNPRINTABLE.sub("", _ANSI.sub("", text).translate(_BREAKS))
+
+
+def title_text(text: str, limit: int = MAX_TITLE_CHARS) -> str:
+    """A title from a document's metadata: printable, on one line, at most ``limit`` characters."""
+    flat = " ".join(printable(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def normalize(text: str) -> str:
-    """NFKC, straight quotes, single spaces, "Al" → "AI" where it means AI."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    """Printable, NFKC, straight quotes, single spaces, "Al" → "AI" where it means AI."""
+    text = unicodedata.normalize("NFKC", printable(text)).translate(_QUOTES)
     text = _SPACE.sub(" ", text)
     return fix_ai(text).strip()
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from assistant.page.render import pdf_url
 from corpus.records import BestPractice, Catalogue, Document, Recommendation
+from ingest.clean import title_text
 from ingest.text import fold
 
 ASK_ABOUT = "Wat adviseert de SER over '{title}'?"  # the question behind "Vraag hierover"
@@ -77,9 +78,13 @@ def ask_about(catalogue: Catalogue, rec_id: str) -> str:
     return ASK_ABOUT.format(title=catalogue.recommendation(rec_id).title)
 
 
+SHORT_TITLE_CHARS = 80
+
+
 def short_title(document: Document) -> str:
-    """The part of a title before its colon ("AI en werk"), as the answers cite documents."""
-    return document.title.split(":")[0].strip() or document.doc_id
+    """The part of a title before its colon ("AI en werk"), as the answers cite documents; printable and
+    at most ``SHORT_TITLE_CHARS`` long (an index built before titles were cleaned may hold anything)."""
+    return title_text(document.title.split(":")[0], SHORT_TITLE_CHARS) or document.doc_id
 
 
 def _themes_html(
