@@ -29,6 +29,8 @@ from corpus.settings import PROJECT_ROOT, Settings, apply_offline_env, get_setti
 apply_offline_env()  # before gradio is imported: no analytics, no model hub
 
 import gradio as gr  # noqa: E402
+from gradio.components.chatbot import ChatbotDataMessages  # noqa: E402
+from gradio.data_classes import GradioRootModel  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
 
 from assistant.assistant import Assistant  # noqa: E402
@@ -37,7 +39,7 @@ from assistant.notes import docx_export, policy_note  # noqa: E402
 from assistant.page import browse, render  # noqa: E402
 from assistant.page.feedback import append_feedback, feedback_for  # noqa: E402
 from assistant.records import Answer, Draft, Filters, Persona  # noqa: E402
-from corpus.errors import AdvieswijzerError, BuildError  # noqa: E402
+from corpus.errors import AdvieswijzerError, ArgumentTypeError, BuildError, QuestionError  # noqa: E402
 from corpus.records import Catalogue  # noqa: E402
 
 log = logging.getLogger("advieswijzer.app")
@@ -94,7 +96,7 @@ class Page:
     # --- Chat --------------------------------------------------------------------------------
 
     def respond(
-        self, question: str, history: Messages, persona: str, doc_ids: list[str], answers: dict[int, Answer]
+        self, question: str, history: Messages, persona: str | None, doc_ids: list[str], answers: dict[int, Answer]
     ) -> Iterator[tuple[Any, ...]]:
         """Ask, then stream the answer: a language model's sentences one by one as each passes the
         verifier (never an unverified one), an extractive answer line by line; the sources panel
@@ -102,8 +104,18 @@ class Page:
 
         The conversation is the chat shown: its last ``HISTORY_TURNS`` user questions go along as the
         history, so a follow-up ("En in de zorg?") is read with their topic; "Nieuw gesprek" empties it."""
-        question, history = question or "", list(history or [])  # an API caller may send nulls
-        answers = {i: a for i, a in (answers or {}).items() if i < len(history)}  # only messages still shown
+        try:
+            question, history, persona, doc_ids = _arguments(question, history, persona, doc_ids)
+        except QuestionError as exc:  # an API caller's wrong types: a plain message, like other bad input
+            message = str(exc)
+            yield (
+                [{"role": "assistant", "content": "⚠️ " + render.escape_markdown(message)}],
+                "",
+                render.empty_sources_html(message),
+                {},
+            )
+            return
+        answers = {i: a for i, a in (answers if isinstance(answers, dict) else {}).items() if i < len(history)}
         earlier = earlier_questions(history, answers)
         if question.strip():
             history.append({"role": "user", "content": render.question_markdown(question)})
@@ -226,7 +238,7 @@ def _chat_tab(page: Page) -> dict[str, Any]:
     with gr.Tab("Chat", id="chat"):
         with gr.Row():
             with gr.Column(scale=3):
-                chatbot = gr.Chatbot(
+                chatbot = ChatHistory(
                     label="Gesprek",
                     elem_id="chat",
                     height=600,
@@ -381,6 +393,52 @@ def _pieces(text: str, steps: int) -> list[str]:
     lines = text.splitlines(keepends=True)
     size = -(-len(lines) // steps) if lines else 1
     return ["".join(lines[i : i + size]) for i in range(0, len(lines), size)]
+
+
+class _AnyHistory(GradioRootModel):
+    root: Any
+
+
+class ChatHistory(gr.Chatbot):
+    """The chat, whose history an API caller sends back: Gradio checks its shape before any handler
+    runs and answers a wrong one with a bare ``{"error": null}``. Here the check is the handler's
+    first step, and a wrong shape is an error event whose message names the field (issue 13)."""
+
+    is_template = True  # Gradio's mark for a subclass drawn as its base: the page shows its own chat
+    data_model = _AnyHistory  # type: ignore[assignment]  # the shape is checked in preprocess, with a message
+
+    def preprocess(self, payload: Any) -> Any:
+        raw = payload.root if isinstance(payload, GradioRootModel) else payload
+        try:
+            messages = None if raw is None else ChatbotDataMessages.model_validate(raw)
+        except ValidationError:
+            raise gr.Error(str(ArgumentTypeError("history", "een lijst berichten {'role', 'content'}", raw))) from None
+        return super().preprocess(messages)
+
+    def api_info(self) -> dict[str, Any]:
+        schema = ChatbotDataMessages.model_json_schema()
+        schema["additional_description"] = schema.pop("description", None)
+        return schema
+
+
+def _arguments(
+    question: object, history: object, persona: object, doc_ids: object
+) -> tuple[str, Messages, str | None, list[str]]:
+    """The chat handler's arguments as the page sends them; an API caller may send nulls (read as empty)
+    but a wrong type is an ``ArgumentTypeError`` that names the field."""
+    question = "" if question is None else question
+    history = [] if history is None else history
+    persona = None if persona == "" else persona  # None: the configured default
+    doc_ids = [] if doc_ids is None else doc_ids
+    if not isinstance(question, str):
+        raise ArgumentTypeError("question", "tekst", question)
+    if not isinstance(history, list) or not all(isinstance(m, dict) for m in history):
+        raise ArgumentTypeError("history", "een lijst berichten ({'role': …, 'content': …})", history)
+    if persona is not None and persona not in {p.value for p in Persona}:
+        raise ArgumentTypeError("persona", "'ondernemer' of 'beleidsmedewerker'", persona)
+    if not isinstance(doc_ids, list) or not all(isinstance(d, str) for d in doc_ids):
+        raise ArgumentTypeError("doc_ids", "een lijst document-id's", doc_ids)
+    return question, list(history), None if persona is None else str(persona), [str(d) for d in doc_ids]
 
 
 def _reported(exc: AdvieswijzerError) -> str:

@@ -18,7 +18,8 @@ UI can turn it into friendly text in one place::
     ├── BuildError             a build could not produce a new index (the old one stays)
     ├── QuestionError          a question cannot be asked as it is
     │   ├── EmptyQuestionError     empty or blank
-    │   └── QuestionTooLongError   over the length limit
+    │   ├── QuestionTooLongError   over the length limit
+    │   └── ArgumentTypeError      an API caller sent an argument of the wrong type
     ├── StoreUnavailableError  the vector store (Chroma server) cannot be reached
     ├── FeedbackError          a rating from the chat page could not be saved
     └── LLMError               the language model gave no usable answer (the extractive one is used)
@@ -101,6 +102,16 @@ class EmptyQuestionError(QuestionError):
 class QuestionTooLongError(QuestionError):
     def __init__(self, length: int, limit: int) -> None:
         super().__init__(f"De vraag is te lang ({length} tekens; de grens is {limit}). Maak de vraag korter.")
+
+
+class ArgumentTypeError(QuestionError):
+    """An API caller sent a field of the wrong type (a string for the chat history, a number for the question)."""
+
+    def __init__(self, name: str, expected: str, value: object) -> None:
+        super().__init__(
+            f"Het veld {name!r} moet {expected} zijn, niet {type(value).__name__}. "
+            "Stuur het zoals de chatpagina het stuurt (zie de API-beschrijving onderaan de pagina)."
+        )
 
 
 class StoreUnavailableError(AdvieswijzerError):

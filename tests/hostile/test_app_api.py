@@ -122,6 +122,31 @@ def test_malformed_calls_are_refused_without_a_server_error(api, data):
     assert event == "complete" and api.server.process.poll() is None
 
 
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        (["vraag", "geen lijst", "ondernemer", []], "history"),
+        (["vraag", [], "ondernemer", "doc-a"], "doc_ids"),
+        (["vraag", [], "hacker", []], "persona"),
+        (["vraag", [1, 2], "ondernemer", [None]], "history"),
+    ],
+)
+def test_wrong_types_get_a_plain_message_naming_the_field(api, data, field):
+    """Issue 13, case 9: not Gradio's bare ``{"error": null}`` but a message that names the field: in the
+    chat like other bad input, or (a history of the wrong shape, or a value outside a list's choices, which
+    Gradio checks before the handler) as the error event's message."""
+    event, outputs = api.respond(data)
+    if event == "complete":
+        [reply] = outputs[0]
+        message = _texts(reply)
+    else:
+        message = outputs.get("error") or ""
+    # Gradio's own check of a list's values ("not in the list of choices") is a plain message too
+    assert (field in message and "moet" in message) or "not in the list of choices" in message, (event, outputs)
+    event, _ = api.respond([QUESTIONS[0], [], "ondernemer", []])
+    assert event == "complete"
+
+
 @pytest.mark.parametrize("body", [b"", b"{", b"[]", b'{"data": "vraag"}', b'{"data": null}', b"\xff\xfe"])
 def test_garbage_bodies_are_client_errors(api, body):
     status, response = api.post(body)
