@@ -52,7 +52,6 @@ STREAM_STEPS = 4  # updates in which an extractive answer appears (each costs th
 HISTORY_TURNS = 3  # earlier questions passed on with a new one (the assistant reads the last three)
 Messages = list[dict[str, Any]]
 
-
 class Page:
     """The handlers of the page, around one warm ``Assistant``."""
 
@@ -221,7 +220,6 @@ class Page:
             value=str(files.markdown), visible=True
         )
 
-
 def build_page(page: Page) -> gr.Blocks:
     with gr.Blocks(title=render.text("title")) as demo:
         gr.Markdown(f"# {render.text('title')}\n{render.text('intro')}")
@@ -230,7 +228,6 @@ def build_page(page: Page) -> gr.Blocks:
             _catalogue_tab(page, tabs, ask)
             _note_tab(page)
     return demo
-
 
 def _chat_tab(page: Page) -> dict[str, Any]:
     """The chat tab; returns the wiring of "ask" (handler, inputs, outputs) for the other tabs."""
@@ -283,7 +280,6 @@ def _chat_tab(page: Page) -> dict[str, Any]:
             )
     return ask
 
-
 def _catalogue_tab(page: Page, tabs: gr.Tabs, ask: dict[str, Any]) -> None:
     everything = page.catalogue.recommendations
     with gr.Tab("Aanbevelingen", id="aanbevelingen"):
@@ -308,7 +304,6 @@ def _catalogue_tab(page: Page, tabs: gr.Tabs, ask: dict[str, Any]) -> None:
     chosen.change(page.show_recommendation, inputs=[chosen], outputs=[detail])
     question = ask["inputs"][0]
     ask_button.click(page.ask_about, inputs=[chosen], outputs=[question, tabs]).success(**ask)
-
 
 def _note_tab(page: Page) -> None:
     with gr.Tab("Beleidsnotitie", id="beleidsnotitie"):
@@ -336,7 +331,6 @@ def _note_tab(page: Page) -> None:
     make.click(page.draft_note, inputs=[topic, picked], outputs=[draft, status])
     draft.change(page.export_note, inputs=[draft], outputs=[as_docx, as_markdown], trigger_mode="always_last")
 
-
 def ensure_index(settings: Settings) -> None:
     """Build the index first when there is none yet (progress on the console)."""
     from ingest import store
@@ -353,7 +347,6 @@ def ensure_index(settings: Settings) -> None:
         raise BuildError(f"Er kon geen index worden gebouwd uit {folders!r}. Zet de PDF's in een van deze mappen.")
     print(f"Index klaar in {report.seconds:.0f} s.", flush=True)
 
-
 def earlier_questions(history: Messages, answers: dict[int, Answer]) -> tuple[str, ...]:
     """The user questions of the chat as typed, oldest first, the last ``HISTORY_TURNS``."""
     typed: list[str] = []
@@ -364,7 +357,6 @@ def earlier_questions(history: Messages, answers: dict[int, Answer]) -> tuple[st
         if len(typed) == HISTORY_TURNS:
             break
     return tuple(reversed(typed))
-
 
 def _typed(message: object, answer: Answer | None) -> str:
     """A user message's question as typed ("" for any other message). Its bubble holds it escaped (a very
@@ -377,7 +369,6 @@ def _typed(message: object, answer: Answer | None) -> str:
         return answer.question
     return render.plain_text(bubble)
 
-
 def _text_of(content: object) -> str:
     """A message's text: Gradio hands the handler a list of parts, the handler itself yields strings."""
     if isinstance(content, str):
@@ -386,14 +377,12 @@ def _text_of(content: object) -> str:
         return "".join(str(p.get("text") or "") for p in content if isinstance(p, dict) and p.get("type") == "text")
     return ""
 
-
 def _pieces(text: str, steps: int) -> list[str]:
     """``text`` in at most ``steps`` parts of whole lines, for a progressive display that costs
     the server a few updates per answer rather than one per line (docs/performance.md, Load)."""
     lines = text.splitlines(keepends=True)
     size = -(-len(lines) // steps) if lines else 1
     return ["".join(lines[i : i + size]) for i in range(0, len(lines), size)]
-
 
 class _AnyHistory(GradioRootModel):
     root: Any
@@ -422,10 +411,10 @@ class ChatHistory(gr.Chatbot):
         return schema
     from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
     from gradio.blocks import Block
+
     if TYPE_CHECKING:
         from gradio.components import Timer
         from gradio.components.base import Component
-
 
 def _arguments(
     question: object, history: object, persona: object, doc_ids: object
@@ -446,12 +435,10 @@ def _arguments(
         raise ArgumentTypeError("doc_ids", "een lijst document-id's", doc_ids)
     return question, list(history), None if persona is None else str(persona), [str(d) for d in doc_ids]
 
-
 def _reported(exc: AdvieswijzerError) -> str:
     """Log the technical cause for the operator; return what the user should read."""
     log.warning("%s: %s", type(exc).__name__, exc)
     return render.user_message(exc)
-
 
 # Images, media, frames and plug-ins only from the page's own origin: a text that slipped through as
 # Markdown or HTML still cannot make the browser fetch from elsewhere (issue 13).
@@ -459,7 +446,6 @@ CONTENT_POLICY = (
     '<meta http-equiv="Content-Security-Policy" content="img-src \'self\' data: blob:; '
     "media-src 'self' data: blob:; frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'\">"
 )
-
 
 def serve(page: Page) -> None:
     """Launch on the configured host and port; serve only the corpus PDFs; block until Ctrl-C."""
@@ -487,7 +473,6 @@ def serve(page: Page) -> None:
     page.demo = demo
     demo.block_thread()
 
-
 def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # a stop by the process manager cleans up like Ctrl-C
     try:
@@ -510,7 +495,6 @@ def main() -> int:
         )
         return 1
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
