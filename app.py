@@ -238,7 +238,7 @@ def _chat_tab(page: Page) -> dict[str, Any]:
     with gr.Tab("Chat", id="chat"):
         with gr.Row():
             with gr.Column(scale=3):
-                chatbot = ChatHistory(
+                chatbot = gr.Chatbot(
                     label="Gesprek",
                     elem_id="chat",
                     height=600,
@@ -248,6 +248,7 @@ def _chat_tab(page: Page) -> dict[str, Any]:
                     latex_delimiters=[],
                     buttons=["copy"],
                 )
+                checked_history(chatbot)
                 question = gr.Textbox(
                     label=render.text("question_label"),
                     elem_id="vraag",
@@ -399,26 +400,26 @@ class _AnyHistory(GradioRootModel):
     root: Any
 
 
-class ChatHistory(gr.Chatbot):
-    """The chat, whose history an API caller sends back: Gradio checks its shape before any handler
-    runs and answers a wrong one with a bare ``{"error": null}``. Here the check is the handler's
-    first step, and a wrong shape is an error event whose message names the field (issue 13)."""
+def checked_history(chatbot: gr.Chatbot) -> gr.Chatbot:
+    """The chat, whose history an API caller sends back: Gradio checks its shape before any handler runs
+    and answers a wrong one with a bare ``{"error": null}``. Here that check is the component's own first
+    step, and a wrong shape is an error event whose message names the field (issue 13). Set on the
+    instance: a subclass of a Gradio component makes Gradio write a ``.pyi`` file next to this one."""
+    strict = chatbot.preprocess
+    schema = ChatbotDataMessages.model_json_schema()
+    schema["additional_description"] = schema.pop("description", None)
 
-    is_template = True  # Gradio's mark for a subclass drawn as its base: the page shows its own chat
-    data_model = _AnyHistory  # type: ignore[assignment]  # the shape is checked in preprocess, with a message
-
-    def preprocess(self, payload: Any) -> Any:
+    def preprocess(payload: Any) -> Any:
         raw = payload.root if isinstance(payload, GradioRootModel) else payload
         try:
             messages = None if raw is None else ChatbotDataMessages.model_validate(raw)
         except ValidationError:
             raise gr.Error(str(ArgumentTypeError("history", "een lijst berichten {'role', 'content'}", raw))) from None
-        return super().preprocess(messages)
+        return strict(messages)
 
-    def api_info(self) -> dict[str, Any]:
-        schema = ChatbotDataMessages.model_json_schema()
-        schema["additional_description"] = schema.pop("description", None)
-        return schema
+    for name, value in (("data_model", _AnyHistory), ("preprocess", preprocess), ("api_info", lambda: schema)):
+        setattr(chatbot, name, value)
+    return chatbot
 
 
 def _arguments(

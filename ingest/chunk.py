@@ -18,6 +18,9 @@ from ingest.clean import join_lines
 from ingest.outline import Outline, TextLine
 
 MIN_CHUNK_WORDS = 8  # shorter segments (a lone heading) are merged into the next passage
+# the hard limit of a chunk, whatever a page holds (the real advisories' longest is about 1,300): e5 reads
+# 512 tokens, and a page of 2 MB without a full stop once became one chunk that took 345 s to embed
+MAX_CHUNK_CHARS = 2400
 _SENTENCE_END = re.compile(r"(?<=[.!?:;\"])\s+(?=[A-Z\"'(•–0-9])")
 
 
@@ -98,21 +101,34 @@ def _split(lines: list[TextLine], size: int, overlap: int) -> list[tuple[list[Te
     for paragraph in _paragraphs(lines):
         text = join_lines(x.text for x in paragraph)
         for k, sentence in enumerate(_SENTENCE_END.split(text)):
-            sentences.append((("\n" if k == 0 else "") + sentence, paragraph[0]))
+            for j, piece in enumerate(_pieces(sentence, size)):
+                sentences.append((("\n" if k == 0 and j == 0 else "") + piece, paragraph[0]))
     passages: list[list[tuple[str, TextLine]]] = []
     current: list[tuple[str, TextLine]] = []
-    words = 0
+    words = chars = 0
     for sentence, line in sentences:
         n = len(sentence.split())
-        if current and words + n > size:
+        if current and (words + n > size or chars + len(sentence) > MAX_CHUNK_CHARS):
             passages.append(current)
             current = _tail(current, overlap)
-            words = sum(len(s.split()) for s, _ in current)
+            if sum(len(s) for s, _ in current) + len(sentence) > MAX_CHUNK_CHARS:
+                current = []  # no overlap when it would not fit
+            words, chars = sum(len(s.split()) for s, _ in current), sum(len(s) + 1 for s, _ in current)
         current.append((sentence, line))
-        words += n
+        words, chars = words + n, chars + len(sentence) + 1
     if current:
         passages.append(current)
     return [([ln for _, ln in p] or lines[:1], _join_sentences([s for s, _ in p])) for p in passages]
+
+
+def _pieces(sentence: str, size: int, max_chars: int = MAX_CHUNK_CHARS) -> list[str]:
+    """A "sentence" longer than a passage (a page of text without a full stop, a string without spaces)
+    in parts of at most ``size`` words and ``max_chars`` characters, so no chunk outgrows the limit."""
+    if len(sentence) <= max_chars and len(sentence.split()) <= size:
+        return [sentence]
+    words = sentence.split()
+    groups = [" ".join(words[i : i + size]) for i in range(0, len(words), size)]
+    return [g[i : i + max_chars] for g in groups for i in range(0, len(g), max_chars)]
 
 
 def _join_sentences(sentences: list[str]) -> str:
