@@ -6,6 +6,7 @@ one configured: vectors of two models must never be compared.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import Counter
@@ -17,12 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from corpus.errors import EmbedderMismatchError
+from corpus.errors import EmbedderMismatchError, IndexUnusableError
 from corpus.records import Catalogue, Chunk
 from corpus.settings import IndexSettings
 from ingest import store
 from ingest.keyword import load_keyword_index
 from ingest.text import fold
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -84,18 +87,46 @@ class Index:
         return math.log((len(self.chunks) + 1) / (df + 0.5))
 
 
+class StoredVectors:
+    """The version's own vectors searched in memory (exact cosine), in the shape of Chroma's ``query``:
+    what answers when the embedded store cannot be opened (read-only, damaged, its collection lost)."""
+
+    def __init__(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        self.ids = [c.chunk_id for c in chunks]
+        self.vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+    def query(self, query_embeddings: list[list[float]], n_results: int, include: list[str]) -> dict[str, Any]:
+        query = np.asarray(query_embeddings[0], dtype=np.float32)
+        similarity = self.vectors @ (query / max(float(np.linalg.norm(query)), 1e-9))
+        top = np.argsort(-similarity, kind="stable")[:n_results]
+        return {"ids": [[self.ids[i] for i in top]], "distances": [[float(1.0 - similarity[i]) for i in top]]}
+
+
 def open_index(settings: IndexSettings, embedder_name: str, client: Any | None = None) -> Index:
     folder = store.require_current(settings)
     manifest = store.load_manifest(folder)
     if manifest["embedder"] != embedder_name:
         raise EmbedderMismatchError(manifest["embedder"], embedder_name)
-    client = client or store.chroma_client(settings)
-    return Index(
+    index = Index(
         version=folder.name,
         folder=folder,
         manifest=manifest,
         catalogue=store.load_catalogue(folder),
         chunks=store.load_chunks(folder),
         keyword=load_keyword_index(folder / "bm25"),
-        collection=store.open_collection(client, manifest, str(folder)),
+        collection=None,
     )
+    index.collection = _collection(index, settings, client)
+    return index
+
+
+def _collection(index: Index, settings: IndexSettings, client: Any | None) -> Any:
+    """The version's Chroma collection; for an embedded store that cannot give it (read-only, damaged,
+    the collection lost), the stored vectors, with a warning that says how to repair the store."""
+    try:
+        return store.open_collection(client or store.chroma_client(settings), index.manifest, str(index.folder))
+    except IndexUnusableError as exc:
+        if settings.chroma_host or index.vectors is None:
+            raise
+        log.warning("%s Answering from the stored vectors of %s.", exc, index.version)
+        return StoredVectors(index.chunks, index.vectors)

@@ -14,7 +14,9 @@ UI can turn it into friendly text in one place::
     ├── FetchError             a manifest document could not be downloaded
     ├── IndexUnusableError     the index is missing, incomplete or was built differently
     │   ├── IndexMissingError      no index has been built yet
-    │   └── EmbedderMismatchError  the index was built with another embedder
+    │   ├── EmbedderMismatchError  the index was built with another embedder
+    │   ├── DamagedStoreError      the embedded vector store's database cannot be opened
+    │   └── ReadOnlyStoreError     the embedded vector store lies in a folder that cannot be written
     ├── BuildError             a build could not produce a new index (the old one stays)
     ├── QuestionError          a question cannot be asked as it is
     │   ├── EmptyQuestionError     empty or blank
@@ -83,6 +85,27 @@ class EmbedderMismatchError(IndexUnusableError):
         super().__init__(
             f"The index was built with embedder {built_with!r} but {requested!r} is configured. "
             "Use the same embedder, or rebuild with: python -m ingest build --rebuild"
+        )
+
+
+class DamagedStoreError(IndexUnusableError):
+    """The embedded Chroma database is damaged (random bytes, a half-written file)."""
+
+    def __init__(self, path: str, detail: str = "") -> None:
+        super().__init__(
+            f"The vector store {path!r} is damaged and cannot be opened ({detail[:200]}). "
+            "Repair it with: python -m ingest build --rebuild "
+            "(the stored vectors are reused; nothing is embedded again)."
+        )
+
+
+class ReadOnlyStoreError(IndexUnusableError):
+    """The embedded Chroma database lies in a folder this process cannot write (Chroma writes when it opens)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"The vector store {path!r} is read-only. Questions are answered from the stored vectors; "
+            "to build, make the data folder writable (or set ADVIESWIJZER_INDEX__DATA_DIR to a writable one)."
         )
 
 

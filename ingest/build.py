@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from corpus.errors import BuildError, SourceError
+from corpus.errors import BuildError, IndexUnusableError, SourceError
 from corpus.manifest import SourceFile, discover, load_manifest
 from corpus.records import Catalogue, Chunk, Document
 from corpus.settings import Settings
@@ -91,13 +91,13 @@ def build(settings: Settings, progress: Progress | None = None, rebuild: bool = 
     report.files += [
         FileReport(str(d), "", status="duplicate", message=f"same bytes as {str(o)!r}") for d, o in duplicates
     ]
-    if not rebuild and previous and _unchanged(previous[1], files, key, settings):
+    if not rebuild and previous and _unchanged(previous[1], files, key, settings) and _stored(settings, previous):
         report.version, report.unchanged = previous[0], True
         report.files += [FileReport(str(f.path), f.doc_id, status="unchanged") for f in files]
         store.remove_incomplete(settings.index)
         report.seconds = time.perf_counter() - started
         return report
-    client = store.chroma_client(settings.index)  # fail fast, before any parsing or embedding
+    client = store.chroma_client(settings.index, set_aside_damaged=rebuild)  # fail fast, before any parsing
     results = _ingest_files(files, key, previous, report, settings, progress)
     if not results:
         raise BuildError("Nothing could be ingested: " + "; ".join(f"{f.path}: {f.message}" for f in report.files))
@@ -138,6 +138,15 @@ def _unchanged(manifest: dict[str, Any], files: list[SourceFile], key: dict[str,
         and manifest["embedder_setting"] == [settings.ingest.embedder, settings.ingest.model]
         and manifest.get("chroma") == _chroma_location(settings)
     )
+
+
+def _stored(settings: Settings, previous: tuple[str, dict[str, Any]]) -> bool:
+    """The previous version's vectors are in the store: "up to date" only then (its files alone are not)."""
+    try:
+        client = store.chroma_client(settings.index)
+    except IndexUnusableError:  # damaged or read-only: a build says so when it opens the store itself
+        return False
+    return store.collection_holds(client, previous[1])
 
 
 def _chroma_location(settings: Settings) -> str:

@@ -18,8 +18,11 @@ version fully usable.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import shutil
+import time
 import uuid
 from dataclasses import asdict
 from pathlib import Path
@@ -27,7 +30,13 @@ from typing import Any
 
 import numpy as np
 
-from corpus.errors import IndexMissingError, IndexUnusableError, StoreUnavailableError
+from corpus.errors import (
+    DamagedStoreError,
+    IndexMissingError,
+    IndexUnusableError,
+    ReadOnlyStoreError,
+    StoreUnavailableError,
+)
 from corpus.records import (
     BestPractice,
     Catalogue,
@@ -41,6 +50,8 @@ from corpus.records import (
 from corpus.settings import IndexSettings, apply_offline_env
 
 CHROMA_BATCH = 256
+_VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}")  # a version id, never a path
+log = logging.getLogger(__name__)
 
 
 # --- versions ----------------------------------------------------------------------------------
@@ -51,11 +62,46 @@ def versions_dir(settings: IndexSettings) -> Path:
 
 
 def current_version(settings: IndexSettings) -> str | None:
+    """The version readers use: the one ``current.json`` names when it is complete on disk. A
+    ``current.json`` that is missing, empty, not UTF-8, not JSON or of another shape, or that names an
+    incomplete version, falls back to the newest complete version folder (with a warning): a damaged
+    pointer never costs the index, nor a build that embeds everything again."""
+    named = _named_version(settings.data_dir / "current.json")
+    if named is not None and is_complete(settings, named):
+        return named
+    fallback = newest_complete(settings)
+    if fallback is not None:
+        log.warning(
+            "current.json in %r is missing or damaged (%s); using the newest complete version %s",
+            str(settings.data_dir),
+            f"names {named!r}" if named else "unreadable",
+            fallback,
+        )
+    return fallback
+
+
+def _named_version(path: Path) -> str | None:
     try:
-        version = json.loads((settings.data_dir / "current.json").read_text())["version"]
-    except (FileNotFoundError, json.JSONDecodeError, KeyError):
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
         return None
-    return version if (versions_dir(settings) / version / "manifest.json").exists() else None
+    version = data.get("version") if isinstance(data, dict) else None
+    return version if isinstance(version, str) and _VERSION.fullmatch(version) else None
+
+
+def is_complete(settings: IndexSettings, version: str) -> bool:
+    """A version folder whose manifest reads as one and whose chunks are there."""
+    folder = versions_dir(settings) / version
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(manifest, dict) and "collection" in manifest and (folder / "chunks.jsonl").is_file()
+
+
+def newest_complete(settings: IndexSettings) -> str | None:
+    names = sorted((p.name for p in versions_dir(settings).glob("*") if _VERSION.fullmatch(p.name)), reverse=True)
+    return next((name for name in names if is_complete(settings, name)), None)
 
 
 def require_current(settings: IndexSettings) -> Path:
@@ -115,8 +161,10 @@ def _collection_names(client: Any) -> list[str]:
 # --- Chroma --------------------------------------------------------------------------------------
 
 
-def chroma_client(settings: IndexSettings) -> Any:
-    """Embedded PersistentClient by default, HttpClient when a Chroma host is configured."""
+def chroma_client(settings: IndexSettings, set_aside_damaged: bool = False) -> Any:
+    """Embedded PersistentClient by default, HttpClient when a Chroma host is configured. An embedded
+    store that cannot be opened is a ``DamagedStoreError`` naming its file (``set_aside_damaged``: it is
+    moved aside and a fresh one made, for ``build --rebuild``); a read-only one a ``ReadOnlyStoreError``."""
     apply_offline_env()
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -131,8 +179,24 @@ def chroma_client(settings: IndexSettings) -> Any:
             raise StoreUnavailableError(f"{settings.chroma_host}:{settings.chroma_port}", str(exc)) from exc
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     path = settings.data_dir / "chroma"
+    try:
+        return _embedded(chromadb, path, chroma_settings)
+    except Exception as exc:  # sqlite and Chroma raise many kinds; told apart by their text
+        _forget(path)  # Chroma keeps the failed client of this folder: the next attempt starts afresh
+        if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
+            raise ReadOnlyStoreError(str(path)) from exc
+        if not set_aside_damaged:
+            raise DamagedStoreError(str(path / "chroma.sqlite3"), str(exc)) from exc
+    aside = path.with_name(f"chroma.damaged-{time.strftime('%Y%m%d%H%M%S')}")
+    path.rename(aside)
+    log.warning("the damaged vector store was moved to %r; a new one is made from the stored vectors", str(aside))
+    return _embedded(chromadb, path, chroma_settings)
+
+
+def _embedded(chromadb: Any, path: Path, chroma_settings: Any) -> Any:
     _forget_if_replaced(path)
     client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    client.list_collections()  # a damaged database fails here, not at the first question
     _EMBEDDED_DB[str(path)] = _inode(path / "chroma.sqlite3")
     return client
 
@@ -150,10 +214,24 @@ def _forget_if_replaced(path: Path) -> None:
     known = _EMBEDDED_DB.get(str(path))
     if known is None or known == _inode(path / "chroma.sqlite3"):
         return
+    _forget(path)
+
+
+def _forget(path: Path) -> None:
     from chromadb.api.shared_system_client import SharedSystemClient  # no public API for this
 
     SharedSystemClient._identifier_to_system.pop(str(path), None)
     SharedSystemClient._identifier_to_refcount.pop(str(path), None)
+    _EMBEDDED_DB.pop(str(path), None)
+
+
+def collection_holds(client: Any, manifest: dict[str, Any]) -> bool:
+    """Whether the version's collection is in the store with all its chunks (a deleted or replaced
+    database keeps the version's files but not its vectors in Chroma)."""
+    try:
+        return int(client.get_collection(manifest["collection"], embedding_function=None).count()) == manifest["chunks"]
+    except Exception:  # noqa: BLE001  # missing collection, missing key, a store that fails: not complete
+        return False
 
 
 def write_collection(client: Any, name: str, chunks: list[Chunk], vectors: np.ndarray) -> None:
