@@ -18,6 +18,8 @@ UI can turn it into friendly text in one place::
     │   ├── DamagedStoreError      the embedded vector store's database cannot be opened
     │   └── ReadOnlyStoreError     the embedded vector store lies in a folder that cannot be written
     ├── BuildError             a build could not produce a new index (the old one stays)
+    │   ├── BuildLockedError       another build runs on the same data folder
+    │   └── DiskFullError          the disk filled up during the build
     ├── QuestionError          a question cannot be asked as it is
     │   ├── EmptyQuestionError     empty or blank
     │   ├── QuestionTooLongError   over the length limit
@@ -111,6 +113,26 @@ class ReadOnlyStoreError(IndexUnusableError):
 
 class BuildError(AdvieswijzerError):
     """A build could not produce a new index; the previous index stays in use."""
+
+
+class BuildLockedError(BuildError):
+    """Another build holds the data folder's lock."""
+
+    def __init__(self, data_dir: str, pid: str) -> None:
+        super().__init__(
+            f"Another build (pid {pid}) is running on {data_dir!r}; nothing was changed. "
+            "Wait until it has finished, then try again."
+        )
+
+
+class DiskFullError(BuildError):
+    """No space left while a build wrote its version (the previous version stays current)."""
+
+    def __init__(self, where: str, needed_mb: float) -> None:
+        super().__init__(
+            f"Schijf vol: ongeveer {needed_mb:.0f} MB nodig in {where!r}. The previous index stays in use; "
+            "free some space (or set ADVIESWIJZER_INDEX__DATA_DIR elsewhere) and build again."
+        )
 
 
 class QuestionError(AdvieswijzerError):

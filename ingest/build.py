@@ -8,6 +8,7 @@ and published only when complete.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import time
 import uuid
@@ -17,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from corpus.errors import BuildError, IndexUnusableError, SourceError
+from corpus.errors import BuildError, DiskFullError, IndexUnusableError, SourceError
 from corpus.manifest import SourceFile, discover, load_manifest
 from corpus.records import Catalogue, Chunk, Document
 from corpus.settings import Settings
@@ -27,6 +28,7 @@ from ingest.chunk import make_chunks
 from ingest.clean import title_text
 from ingest.embed import Embedder, make_embedder
 from ingest.keyword import build_keyword_index
+from ingest.lock import build_lock
 from ingest.outline import build_outline
 from ingest.pdf import read_pdf
 from ingest.progress import Progress
@@ -80,7 +82,13 @@ class _DocResult:
 
 
 def build(settings: Settings, progress: Progress | None = None, rebuild: bool = False) -> BuildReport:
-    """Build a new index version if anything changed; returns what happened per file."""
+    """Build a new index version if anything changed; returns what happened per file. One build at a
+    time per data folder: a second one ends at once with a ``BuildLockedError`` (``ingest/lock.py``)."""
+    with build_lock(settings.index.data_dir):
+        return _build(settings, progress, rebuild)
+
+
+def _build(settings: Settings, progress: Progress | None, rebuild: bool) -> BuildReport:
     started = time.perf_counter()
     progress = progress or Progress.for_terminal()
     sources = load_manifest(settings.corpus.manifest)
@@ -257,7 +265,41 @@ def _subset(catalogue: Catalogue, doc: Document) -> Catalogue:
 
 
 def _write_version(settings, client, results, key, files, previous, report, progress) -> str:
+    """Write the new version aside and make it current. When the disk fills up on the way, the partial
+    version and its collection are removed and a ``DiskFullError`` says how much room it needs."""
     version = time.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    try:
+        return _write(settings, client, results, key, files, previous, report, progress, version)
+    except Exception as exc:
+        if not _disk_full(exc):
+            raise
+        store.discard(settings.index, client, version)
+        chunks = sum(len(r.chunks) for r in results)
+        raise DiskFullError(str(settings.index.data_dir), _needed_mb(chunks)) from exc
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """No space left, as the OS, sqlite or Chroma's compaction says it (also as the cause of another error)."""
+    while exc is not None:
+        text = str(exc).lower()
+        if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or any(m in text for m in _FULL):
+            return True
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return False
+
+
+_FULL = ("no space left", "disk is full", "database or disk is full", "error in compaction")
+
+
+_BYTES_PER_CHUNK = 384 * 4 * 3 + 6_000  # an e5-small vector in the version, in Chroma and its index; texts
+
+
+def _needed_mb(chunks: int) -> float:
+    """Room a version of ``chunks`` chunks takes: vectors in the version and in Chroma, texts, keyword index."""
+    return max(1.0, chunks * _BYTES_PER_CHUNK / 1e6)
+
+
+def _write(settings, client, results, key, files, previous, report, progress, version: str) -> str:
     folder = store.versions_dir(settings.index) / version
     folder.mkdir(parents=True)
     chunks = [c for r in results for c in r.chunks]

@@ -139,6 +139,15 @@ def remove_incomplete(settings: IndexSettings) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def discard(settings: IndexSettings, client: Any, version: str) -> None:
+    """Remove what a failed build of ``version`` left: its folder and its collection (best effort)."""
+    shutil.rmtree(versions_dir(settings) / version, ignore_errors=True)
+    try:
+        client.delete_collection(collection_name(settings, version))
+    except Exception:  # noqa: BLE001  # never made, or the store is as full as the disk: prune retries later
+        log.debug("no collection to remove for %s", version)
+
+
 def prune(settings: IndexSettings, client: Any) -> None:
     """Keep the newest ``keep_versions`` complete versions; remove the rest and leftovers."""
     current = current_version(settings)
