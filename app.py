@@ -31,13 +31,16 @@ apply_offline_env()  # before gradio is imported: no analytics, no model hub
 import gradio as gr  # noqa: E402
 from gradio.components.chatbot import ChatbotDataMessages  # noqa: E402
 from gradio.data_classes import GradioRootModel  # noqa: E402
+from gradio.route_utils import delete_files_created_by_app  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
 
 from assistant.assistant import Assistant  # noqa: E402
 from assistant.index import Index  # noqa: E402
 from assistant.notes import docx_export, policy_note  # noqa: E402
 from assistant.page import browse, render  # noqa: E402
 from assistant.page.feedback import append_feedback, feedback_for  # noqa: E402
+from assistant.page.guard import LoginLimiter  # noqa: E402
 from assistant.records import Answer, Draft, Filters, Persona  # noqa: E402
 from corpus.errors import AdvieswijzerError, ArgumentTypeError, BuildError, QuestionError  # noqa: E402
 from corpus.records import Catalogue  # noqa: E402
@@ -212,18 +215,33 @@ class Page:
         return policy_note.to_markdown(note), ""
 
     def export_note(self, markdown: str) -> tuple[Any, Any]:
-        """Write the (edited) draft as DOCX and Markdown for the two download buttons."""
-        if not markdown.strip():
-            return gr.DownloadButton(value=None, visible=False), gr.DownloadButton(value=None, visible=False)
+        """Write the (edited) draft as DOCX and Markdown for the two download buttons. A draft over
+        ``max_note_chars`` is not exported (a warning says so); only the newest ``max_exports`` are kept."""
+        limits = self.settings.app
+        hidden = gr.DownloadButton(value=None, visible=False)
+        if not isinstance(markdown, str) or not markdown.strip():
+            return hidden, hidden
+        if len(markdown) > limits.max_note_chars:
+            gr.Warning(render.text("note_too_long", limit=limits.max_note_chars))
+            return hidden, gr.DownloadButton(value=None, visible=False)
         title = next((ln.lstrip("# ") for ln in markdown.splitlines() if ln.startswith("# ")), "beleidsnotitie")
+        _keep_newest(self.exports, limits.max_exports - 1)
         files = docx_export.export(markdown, Path(tempfile.mkdtemp(dir=self.exports)), title)
         return gr.DownloadButton(value=str(files.docx), visible=True), gr.DownloadButton(
             value=str(files.markdown), visible=True
         )
 
 
+def _keep_newest(folder: Path, keep: int) -> None:
+    """Remove all but the ``keep`` newest subfolders of ``folder`` (exported drafts)."""
+    old = sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)[keep:]
+    for path in old:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def build_page(page: Page) -> gr.Blocks:
-    with gr.Blocks(title=render.text("title")) as demo:
+    age = page.settings.app.temp_max_age_s
+    with gr.Blocks(title=render.text("title"), delete_cache=(max(60, age // 10), age)) as demo:
         gr.Markdown(f"# {render.text('title')}\n{render.text('intro')}")
         with gr.Tabs() as tabs:
             ask = _chat_tab(page)
@@ -433,7 +451,7 @@ def _arguments(
     doc_ids = [] if doc_ids is None else doc_ids
     if not isinstance(question, str):
         raise ArgumentTypeError("question", "tekst", question)
-    if not isinstance(history, list) or not all(isinstance(m, dict) for m in history):
+    if not isinstance(history, list):  # entries that are no message are skipped (``earlier_questions``)
         raise ArgumentTypeError("history", "een lijst berichten ({'role': …, 'content': …})", history)
     if persona is not None and persona not in {p.value for p in Persona}:
         raise ArgumentTypeError("persona", "'ondernemer' of 'beleidsmedewerker'", persona)
@@ -466,6 +484,8 @@ def serve(page: Page) -> None:
         server_port=app.port,
         auth=app.auth,
         allowed_paths=page.pdf_paths(),
+        state_session_capacity=app.sessions,
+        app_kwargs={"middleware": [Middleware(LoginLimiter, attempts=app.login_attempts)]},
         prevent_thread_lock=True,
         quiet=True,
         footer_links=[],
@@ -480,11 +500,20 @@ def serve(page: Page) -> None:
     url = f"http://{app.host}:{app.port}"
     print(f"SER Advieswijzer klaar op {url} (opgestart in {time.perf_counter() - STARTED:.1f} s)", flush=True)
     page.demo = demo
-    demo.block_thread()
+    try:
+        demo.block_thread()
+    finally:  # Gradio's own shutdown removes them too, unless an open connection outlasts its 5 s wait
+        delete_files_created_by_app(demo, age=None)
+
+
+def _interrupt(*_: object) -> None:
+    """SIGTERM as Ctrl-C: Gradio then closes its server properly, and its shutdown removes the
+    downloads it copied to its temp folder (``sys.exit`` would end the process around it)."""
+    raise KeyboardInterrupt
 
 
 def main() -> int:
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # a stop by the process manager cleans up like Ctrl-C
+    signal.signal(signal.SIGTERM, _interrupt)  # a stop by the process manager cleans up like Ctrl-C
     try:
         settings = get_settings()
     except ValidationError as exc:
@@ -497,6 +526,8 @@ def main() -> int:
     except AdvieswijzerError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM before the page served (while the first index is built)
+        return 0
     except OSError as exc:  # the port is taken, or the host cannot be bound
         where = f"{settings.app.host}:{settings.app.port}"
         print(

@@ -162,6 +162,27 @@ class AppSettings(_Section):
         description="Requests that may wait beyond those being worked on; one more is refused at once "
         "('queue full') instead of waiting many seconds. None: no bound.",
     )
+    sessions: int = Field(
+        default=200,
+        ge=1,
+        description="Browser sessions whose chat state the server keeps; the least recently used one is "
+        "forgotten beyond this, so memory stays flat under load.",
+    )
+    login_attempts: int = Field(
+        default=5, ge=1, description="Failed logins allowed per client address per minute; then it must wait."
+    )
+    max_note_chars: int = Field(
+        default=100_000, ge=1000, description="Longest policy note draft that is exported to DOCX and Markdown."
+    )
+    max_exports: int = Field(
+        default=20, ge=1, description="Exported note drafts kept for download; older ones are removed."
+    )
+    temp_max_age_s: int = Field(
+        default=3600,
+        ge=60,
+        description="Gradio's own copies of downloads older than this are removed (checked every tenth of it); "
+        "all of them when the app stops.",
+    )
 
     @model_validator(mode="after")
     def _login_complete(self) -> AppSettings:
