@@ -22,12 +22,20 @@ the whole run is bounded by ``--deadline-s`` and each request by ``--timeout-s``
 
 ``--check-threads`` also asks one in-process ``Assistant`` from 8 threads × 50 questions at once
 and compares every answer (text, citations, passages and scores) with the serial answer.
+
+``--soak MINUTES`` (issue 13) runs only the embedded app: ``--users`` users ask back to back for that
+long, each question a new Gradio session (as every API call is), while the app's resident memory is
+read every 5 s. It prints the memory after the first minute, at the end and their ratio (target:
+within 20 %), the peak, answers and errors. Bounded by the soak time plus start-up and ``--timeout-s``.
+
+    python bench/load.py --soak 5 --users 50
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import platform
@@ -59,6 +67,7 @@ API = "respond"  # the chat handler's endpoint (Page.respond, the "Vraag" button
 SEED = 7
 TARGET_P95_S = 1.0
 WARM_UP = 2  # unmeasured questions after start-up
+SOAK_TURNS = 10  # questions per conversation in the soak run
 PERCENTILES = (0.50, 0.95, 0.99)
 
 
@@ -352,6 +361,94 @@ def _measure(mode: str, args: argparse.Namespace, folder: Path, chroma: dict[str
     return ModeRun(mode, build, single, load, differing([*single.answered, *load.answered]), threads)
 
 
+# --- soak: memory over a long run ----------------------------------------------------------------
+
+
+@dataclass
+class Soak:
+    users: int
+    minutes: float
+    results: list[Result]
+    memory: list[tuple[float, float]]  # (seconds since the start, resident MB of the app)
+
+    def resident_mb(self, at_s: float) -> float:
+        """The app's memory at the sample nearest ``at_s``."""
+        return min(self.memory, key=lambda sample: abs(sample[0] - at_s))[1]
+
+    def report(self) -> list[str]:
+        first, last = self.resident_mb(60.0), self.memory[-1][1]
+        errors = sum(1 for r in self.results if r.error)
+        ratio = last / first
+        return [
+            "| users | minutes | answers | errors | memory after 1 min | at the end | end / 1 min | peak |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+            f"| {self.users} | {self.minutes:g} | {len(self.results) - errors} | {errors} | {first:.0f} MB "
+            f"| {last:.0f} MB | {ratio:.2f} | {max(m for _, m in self.memory):.0f} MB |",
+            "",
+            f"- memory at the end within 20 % of after the first minute: {'yes' if ratio <= 1.2 else 'NO'}",
+            *(
+                f"- error: {n} × {kind}"
+                for kind, n in Counter(r.error.split(":")[0] for r in self.results if r.error).items()
+            ),
+        ]
+
+    def passed(self) -> bool:
+        return not any(r.error for r in self.results) and self.memory[-1][1] <= 1.2 * self.resident_mb(60.0)
+
+
+def resident_mb(pid: int) -> float:
+    """Resident memory of a process (Linux /proc), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def soak(args: argparse.Namespace) -> Soak:
+    seconds = args.soak * 60
+    deadline = time.monotonic() + seconds + args.deadline_s  # start-up and the last answers on top
+    with tempfile.TemporaryDirectory(prefix="advieswijzer-soak-") as tmp:
+        folder = Path(tmp)
+        env = {**base_env(), "ADVIESWIJZER_INDEX__DATA_DIR": str(folder / "data")}
+        env["ADVIESWIJZER_CORPUS__FOLDERS"] = json.dumps([str(CORPUS)])
+        print(f"[soak] index copy: {prepare_index(args.index, folder / 'data', env, deadline)}", flush=True)
+        with app(env, folder, deadline) as (url, pid):
+            run_phase(url, plan(1, WARM_UP, seed=SEED + 1), args, deadline, pid)  # warm-up, not measured
+            return Soak(args.users, args.soak, *asyncio.run(_soak(url, pid, args, seconds)))
+
+
+async def _soak(url: str, pid: int, args: argparse.Namespace, seconds: float) -> tuple[list[Result], list]:
+    started = time.monotonic()
+    ends = started + seconds
+    memory: list[tuple[float, float]] = []
+
+    async def sample() -> None:
+        while time.monotonic() < ends:
+            memory.append((time.monotonic() - started, resident_mb(pid)))
+            await asyncio.sleep(5)
+        memory.append((time.monotonic() - started, resident_mb(pid)))
+
+    async def one(cases: list[Case]) -> list[Result]:
+        """Questions back to back until the time is up (the last one may finish after it); a new
+        conversation every ``SOAK_TURNS`` questions, so requests do not grow without end."""
+        import httpx
+
+        results: list[Result] = []
+        history: list = []
+        async with httpx.AsyncClient(base_url=f"{url}gradio_api/", timeout=args.timeout_s, trust_env=False) as client:
+            for n, case in enumerate(itertools.cycle(cases)):
+                if time.monotonic() >= ends:
+                    break
+                result, history = await ask(client, case, [] if n % SOAK_TURNS == 0 else history, args.timeout_s)
+                results.append(result)
+        return results
+
+    sampler = asyncio.create_task(sample())
+    per_user = await asyncio.gather(*(one(cases) for cases in plan(args.users, 50)))
+    await sampler
+    return [r for results in per_user for r in results], memory
+
+
 def differing(results: list[Result]) -> int:
     """Answers that differ from the most common answer to the same question (expected: none)."""
     by_case: dict[str, Counter[str]] = {}
@@ -517,6 +614,7 @@ def main() -> int:
     parser.add_argument("--check-threads", action="store_true", help="also check Assistant.ask under threads")
     parser.add_argument("--threads", type=int, default=8, help="threads of --check-threads (8)")
     parser.add_argument("--asks", type=int, default=50, help="asks per thread of --check-threads (50)")
+    parser.add_argument("--soak", type=float, default=0.0, help="minutes of the memory soak run instead (0: off)")
     args = parser.parse_args()
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if not set(modes) <= {"embedded", "server"} or args.users < 1 or args.questions < 1:
@@ -524,6 +622,10 @@ def main() -> int:
     if not (args.index / "current.json").exists():
         parser.error(f"no index at {str(args.index)!r}: build it with `make eval` (or run the tests) first")
     apply_offline_env()
+    if args.soak:
+        run = soak(args)
+        print("\n" + "\n".join([*header(args)[:2], "", *run.report()]))
+        return 0 if run.passed() else 1
     deadline = time.monotonic() + args.deadline_s
     runs = [run_mode(mode, args, deadline) for mode in modes]
     print("\n" + "\n".join(header(args)) + "\n\n" + table(runs) + "\n\n" + "\n".join(details(runs)))
