@@ -65,6 +65,7 @@ class Citation:
     best_practice: str | None
     quote: str
     chunk_id: str = ""  # the chunk the quote was taken from (its text is what an honest check compares with)
+    ocr: bool = False  # the quote comes from a page read with OCR: check it against the PDF
 
     @classmethod
     def of(cls, n: int, chunk: Chunk, quote: str) -> Citation:
@@ -78,6 +79,7 @@ class Citation:
             section=chunk.section,
             recommendation_id=chunk.recommendation_id,
             recommendation=chunk.recommendation,
+            ocr=chunk.ocr,
             best_practice=chunk.best_practice,
             quote=quote,
             chunk_id=chunk.chunk_id,

@@ -12,6 +12,7 @@ UI can turn it into friendly text in one place::
     │   ├── EncryptedPdfError      the PDF is password protected
     │   └── NoTextLayerError       the PDF has no text layer (needs OCR)
     ├── FetchError             a manifest document could not be downloaded
+    ├── OcrUnavailableError    Tesseract or its Dutch data is missing (scanned pages cannot be read)
     ├── IndexUnusableError     the index is missing, incomplete or was built differently
     │   ├── IndexMissingError      no index has been built yet
     │   ├── EmbedderMismatchError  the index was built with another embedder
@@ -67,6 +68,10 @@ class EncryptedPdfError(SourceError):
 
 class NoTextLayerError(SourceError):
     status = "needs OCR"
+
+
+class OcrUnavailableError(AdvieswijzerError):
+    """Scanned pages cannot be read: Tesseract or its Dutch data is missing, or it fails."""
 
 
 class FetchError(AdvieswijzerError):

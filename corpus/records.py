@@ -41,6 +41,7 @@ class Page:
     index: int
     label: str
     lines: tuple[Line, ...]
+    ocr: bool = False  # its lines were read with OCR
 
     @property
     def text(self) -> str:
@@ -60,6 +61,7 @@ class Document:
     kind: str = "advies"
     date: str = ""
     url: str = ""
+    ocr_pages: tuple[int, ...] = ()  # 1-based PDF pages whose text was read with OCR (no usable text layer)
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ class Chunk:
     best_practice: str | None = None
     speaker: str | None = None
     content_hash: str = ""
+    ocr: bool = False  # its text comes (partly) from a page read with OCR
 
     def metadata(self) -> dict[str, Any]:
         """Flat metadata for a vector store (no None values: Chroma rejects them)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import os
 import time
 import uuid
 from dataclasses import dataclass, field, replace
@@ -29,14 +30,17 @@ from ingest.clean import title_text
 from ingest.embed import Embedder, make_embedder
 from ingest.keyword import build_keyword_index
 from ingest.lock import build_lock
+from ingest.ocr import OcrReader
 from ingest.outline import build_outline
 from ingest.pdf import read_pdf
 from ingest.progress import Progress
 
 # The ingest key changes whenever the code that shapes chunks changes, so a build after an
 # upgrade re-chunks every file (unchanged chunk texts still reuse their vectors).
+OCR_WORKERS = max(1, min(2, os.cpu_count() or 1))  # tesseract processes at once, one core each
 _SHAPING_MODULES = (
     "pdf",
+    "ocr",
     "clean",
     "outline",
     "rules",
@@ -58,6 +62,8 @@ class FileReport:
     recommendations: int = 0
     status: str = "ok"
     message: str = ""
+    ocr_pages: int = 0  # pages read with OCR (from the cache or not)
+    ocr_seconds: float = 0.0  # OCR time in this build (0 when all came from the cache)
 
 
 @dataclass
@@ -79,6 +85,7 @@ class _DocResult:
     document: Document
     chunks: list[Chunk]
     catalogue: Catalogue
+    note: str = ""  # for the summary table (scanned pages that could not be read)
 
 
 def build(settings: Settings, progress: Progress | None = None, rebuild: bool = False) -> BuildReport:
@@ -169,11 +176,15 @@ def _ingest_files(files, key, previous, report, settings, progress) -> list[_Doc
         file_report = FileReport(str(source_file.path), source_file.doc_id)
         report.files.append(file_report)
         reused = _relocated(old.get((source_file.doc_id, source_file.sha256)), source_file)
+        reader = ocr_reader(settings, progress)
         try:
-            result = reused or ingest_document(source_file, settings)
+            result = reused or ingest_document(source_file, settings, reader)
         except SourceError as exc:
             file_report.status, file_report.message = exc.status, exc.reason
             continue
+        file_report.ocr_pages = len(result.document.ocr_pages)
+        file_report.ocr_seconds = reader.stats.seconds
+        file_report.message = result.note
         file_report.status = "reused" if reused else "ok"
         file_report.pages = result.document.pages
         file_report.chunks = len(result.chunks)
@@ -182,14 +193,20 @@ def _ingest_files(files, key, previous, report, settings, progress) -> list[_Doc
     return results
 
 
-def ingest_document(source_file: SourceFile, settings: Settings) -> _DocResult:
-    """Parse, structure and chunk one PDF (no embedding)."""
-    pages, meta = read_pdf(source_file.path, source_file.doc_id)
-    document = _document(source_file, meta, len(pages))
+def ocr_reader(settings: Settings, progress: Progress | None = None) -> OcrReader:
+    """Reads scanned pages for a build: cached under the data folder, both cores, a bar per file."""
+    wrap = (lambda items, label: progress.iterate(items, label)) if progress else None
+    return OcrReader(settings.index.data_dir / "ocr", workers=OCR_WORKERS, progress=wrap)
+
+
+def ingest_document(source_file: SourceFile, settings: Settings, ocr: OcrReader | None = None) -> _DocResult:
+    """Parse (pages without a text layer read with ``ocr``), structure and chunk one PDF (no embedding)."""
+    pages, meta = read_pdf(source_file.path, source_file.doc_id, ocr, source_file.sha256)
+    document = replace(_document(source_file, meta, len(pages)), ocr_pages=tuple(p.index for p in pages if p.ocr))
     outline = build_outline(document.doc_id, pages)
     structure = analyse(outline, document)
     chunks = make_chunks(document, outline, structure, settings.ingest.chunk_words, settings.ingest.overlap_words)
-    return _DocResult(document, chunks, _doc_catalogue(document, structure))
+    return _DocResult(document, chunks, _doc_catalogue(document, structure), meta.get("ocr_note", ""))
 
 
 def _document(source_file: SourceFile, meta: dict[str, str], pages: int) -> Document:

@@ -191,4 +191,5 @@ def _chunk(
         theme=rec.theme if rec else None,
         best_practice=label.best_practice,
         content_hash=digest[:32],
+        ocr=any(page in doc.ocr_pages for page in range(first.page, last.page + 1)),
     )

@@ -10,14 +10,16 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.errors import CorruptPdfError, EncryptedPdfError, NotAPdfError, NoTextLayerError
+from corpus.errors import CorruptPdfError, EncryptedPdfError, NotAPdfError, NoTextLayerError, OcrUnavailableError
 from corpus.records import Line, Page
 
 GAP_FACTOR = 1.45  # a line spacing this much above the page's usual spacing is a paragraph gap
 MIN_TEXT_CHARS = 200  # a document with less extractable text than this needs OCR
+MIN_PAGE_LETTERS = 40  # a page with fewer letters in its text layer is read with OCR (when available)
 _NUMBER_LINE = re.compile(r"^\s*(?:.*\|\s*)?(\d{1,4})\s*$")
 
 
@@ -30,17 +32,44 @@ class _Fragment:
     size: float
 
 
-def read_pdf(path: Path, doc_id: str) -> tuple[list[Page], dict[str, str]]:
-    """All pages of the PDF at ``path`` and its own metadata (title, author, subject)."""
+# ``ocr(path, sha256, indexes)``: the lines of those 0-based pages read with OCR (``ingest/ocr.py``)
+PageReader = Callable[[Path, str, Sequence[int]], dict[int, list[Line]]]
+
+
+def read_pdf(
+    path: Path, doc_id: str, ocr: PageReader | None = None, sha256: str = ""
+) -> tuple[list[Page], dict[str, str]]:
+    """All pages of the PDF at ``path`` and its own metadata (title, author, subject). With ``ocr``,
+    pages whose text layer holds fewer than ``MIN_PAGE_LETTERS`` letters are read with it; when OCR
+    is not available, a PDF with too little text is a ``NoTextLayerError`` that says what to install,
+    and a PDF with some such pages keeps the rest (``meta["ocr_note"]`` says which were not read)."""
     reader = _open(path)
     labels = _pypdf_labels(reader)
+    layer = [_page_lines(page, path) for page in reader.pages]
+    scanned = [i for i, lines in enumerate(layer) if _letters(lines) < MIN_PAGE_LETTERS]
+    meta = _metadata(reader)
+    read: dict[int, list[Line]] = {}
+    missing = ""
+    if scanned and ocr is not None:
+        try:
+            read = ocr(path, sha256, scanned)
+        except OcrUnavailableError as exc:
+            missing = str(exc)
     pages = []
-    for index, page in enumerate(reader.pages):
-        lines = _page_lines(page, path)
-        pages.append(Page(doc_id, index + 1, _printed_label(lines, labels[index]), tuple(lines)))
+    for i, lines in enumerate(layer):
+        chosen = read.get(i, lines)
+        pages.append(Page(doc_id, i + 1, _printed_label(chosen, labels[i]), tuple(chosen), ocr=i in read))
     if sum(len(p.text) for p in pages) < MIN_TEXT_CHARS:
-        raise NoTextLayerError(str(path), "the PDF has no text layer; it needs OCR first.")
-    return pages, _metadata(reader)
+        hint = missing or "read it with OCR first (the build does when Tesseract is installed)"
+        raise NoTextLayerError(str(path), f"the PDF has no text layer; {hint}")
+    unread = [i + 1 for i in scanned if i not in read]
+    if unread and ocr is not None:
+        meta["ocr_note"] = f"{len(unread)} page(s) without text not read ({missing or 'OCR failed'})"
+    return pages, meta
+
+
+def _letters(lines: Sequence[Line]) -> int:
+    return sum(ch.isalpha() for line in lines for ch in line.text)
 
 
 def _open(path: Path):

@@ -309,7 +309,7 @@ def save_catalogue(folder: Path, catalogue: Catalogue) -> None:
 def load_catalogue(folder: Path) -> Catalogue:
     data = json.loads((folder / "catalogue.json").read_text(encoding="utf-8"))
     return Catalogue(
-        documents=tuple(Document(**d) for d in data["documents"]),
+        documents=tuple(Document(**{**d, "ocr_pages": tuple(d.get("ocr_pages", ()))}) for d in data["documents"]),
         sections=tuple(Section(**{**d, "path": tuple(d["path"])}) for d in data["sections"]),
         recommendations=tuple(_recommendation(d) for d in data["recommendations"]),
         best_practices=tuple(BestPractice(**d) for d in data["best_practices"]),

@@ -172,6 +172,8 @@ def _where(citation: Citation) -> str:
     if citation.best_practice:
         parts.append(f"Voorbeeld uit de praktijk: {e(citation.best_practice)}")
     parts.append(f'<span class="bron-pagina">p. {e(citation.page_label)}</span>')
+    if citation.ocr:  # read from a scan: the words may differ from the page
+        parts.append(f'<span class="bron-ocr">{e(text("source_ocr"))}</span>')
     return " · ".join(parts)
 
 

@@ -20,6 +20,7 @@ CITATION_KEYS = {
     "recommendation",
     "best_practice",
     "quote",
+    "ocr",
 }
 PASSAGE_KEYS = {"rank", "doc_id", "page", "page_label", "section", "recommendation_id", "text", "score"}
 
