@@ -203,3 +203,19 @@ def lines_from_tsv(tsv: str) -> list[Line]:
         gap = i > 0 and step > usual * GAP_FACTOR
         lines.append(Line(text, "ocr", round(tall * scale, 1), gap, round(x * scale, 1)))
     return lines
+
+
+def scan_of(source: Path, target: Path, pages: Sequence[int] | None = None, dpi: int = DPI) -> Path:
+    """An image-only copy of ``source`` (0-based ``pages``, default all): what a scanner makes, without a
+    text layer. For the tests and ``bench/ocr.py``."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(source))
+    try:
+        chosen = list(pages) if pages is not None else list(range(len(document)))
+        images = [document[i].render(scale=dpi / POINTS_PER_INCH, grayscale=True).to_pil() for i in chosen]
+    finally:
+        document.close()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    images[0].save(target, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return target

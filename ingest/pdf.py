@@ -20,6 +20,7 @@ from corpus.records import Line, Page
 GAP_FACTOR = 1.45  # a line spacing this much above the page's usual spacing is a paragraph gap
 MIN_TEXT_CHARS = 200  # a document with less extractable text than this needs OCR
 MIN_PAGE_LETTERS = 40  # a page with fewer letters in its text layer is read with OCR (when available)
+OCR_GAIN = 10  # OCR replaces such a page's text layer only when it reads more letters than this beyond it
 _NUMBER_LINE = re.compile(r"^\s*(?:.*\|\s*)?(\d{1,4})\s*$")
 
 
@@ -48,13 +49,16 @@ def read_pdf(
     layer = [_page_lines(page, path) for page in reader.pages]
     scanned = [i for i, lines in enumerate(layer) if _letters(lines) < MIN_PAGE_LETTERS]
     meta = _metadata(reader)
-    read: dict[int, list[Line]] = {}
+    got: dict[int, list[Line]] = {}
     missing = ""
     if scanned and ocr is not None:
         try:
-            read = ocr(path, sha256, scanned)
+            got = ocr(path, sha256, scanned)
         except OcrUnavailableError as exc:
             missing = str(exc)
+    # a page OCR reads no more from than its text layer holds (a divider with one heading, a blank
+    # page with its number) keeps its text layer and is not marked as OCR'd
+    read = {i: lines for i, lines in got.items() if _letters(lines) > _letters(layer[i]) + OCR_GAIN}
     pages = []
     for i, lines in enumerate(layer):
         chosen = read.get(i, lines)
@@ -62,7 +66,7 @@ def read_pdf(
     if sum(len(p.text) for p in pages) < MIN_TEXT_CHARS:
         hint = missing or "read it with OCR first (the build does when Tesseract is installed)"
         raise NoTextLayerError(str(path), f"the PDF has no text layer; {hint}")
-    unread = [i + 1 for i in scanned if i not in read]
+    unread = [i + 1 for i in scanned if i not in got]
     if unread and ocr is not None:
         meta["ocr_note"] = f"{len(unread)} page(s) without text not read ({missing or 'OCR failed'})"
     return pages, meta

@@ -31,27 +31,13 @@ QUESTION = "Waar kan ik terecht als ik niet weet bij welke instantie ik moet zij
 MANIFEST = PROJECT_ROOT / "corpus" / "sources.toml"
 
 
-def image_pdf(source: Path, target: Path, pages: list[int] | None = None, dpi: int = 300) -> Path:
-    """``source``'s pages (0-based ``pages``, default all) as images only: a scan without a text layer."""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(str(source))
-    try:
-        images = [document[i].render(scale=dpi / 72, grayscale=True).to_pil() for i in pages or range(len(document))]
-    finally:
-        document.close()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    images[0].save(target, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
-    return target
-
-
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: Any, make_settings: Any) -> Any:
     """An index of the image-only advisory, built once for this module (about a minute of OCR)."""
     if not SOURCE.exists():
         pytest.skip(f"{SOURCE} is not present")
     folder = tmp_path_factory.mktemp("scan")
-    image_pdf(SOURCE, folder / "corpus" / SOURCE.name)
+    ocr.scan_of(SOURCE, folder / "corpus" / SOURCE.name)
     settings = make_settings(folder / "corpus", MANIFEST, folder / "data")
     report = build(settings, QUIET)
     return settings, report
@@ -94,7 +80,7 @@ def test_a_mixed_pdf_keeps_every_page(tmp_path: Path, make_settings: Any) -> Non
 
     if not SOURCE.exists():
         pytest.skip(f"{SOURCE} is not present")
-    scan = image_pdf(SOURCE, tmp_path / "scan.pdf", pages=[27, 28])
+    scan = ocr.scan_of(SOURCE, tmp_path / "scan.pdf", pages=[27, 28])
     writer = pypdf.PdfWriter()
     for page in pypdf.PdfReader(str(SOURCE)).pages[24:27]:
         writer.add_page(page)
@@ -121,7 +107,7 @@ def test_without_tesseract_the_build_names_the_command(
     if not SOURCE.exists():
         pytest.skip(f"{SOURCE} is not present")
     corpus = tmp_path / "corpus"
-    image_pdf(SOURCE, corpus / "scan.pdf", pages=[27], dpi=100)
+    ocr.scan_of(SOURCE, corpus / "scan.pdf", pages=[27], dpi=100)
     shutil.copy(SOURCE, corpus / "tekst.pdf")
     monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
     report = build(make_settings(corpus, MANIFEST, tmp_path / "data"), QUIET)
