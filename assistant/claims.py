@@ -7,21 +7,24 @@ meaning shares nearly all of them ("Het is **niet** essentieel om het personeel 
 each a small deterministic rule that names what it found:
 
 * **contact details**: an e-mail address, URL or phone number is never shown as a claim;
-* **negation**: a clause with niet/geen/nooit/noch/zonder (not/no/never …) needs a negation in the
-  source sentence it matches, and a negated source clause whose words the sentence repeats needs a
-  negation in the sentence;
+* **negation**: a sentence may not hold more negations (niet/geen/nooit/noch/zonder …; not/no/never …)
+  than the source sentences it says again, nor fewer than the negated source clauses whose words it
+  repeats;
 * **numbers**: every number, amount, percentage, year or date (digits or words: "drie", "twintig")
   must be in the passage or where it sits (its section, its recommendation);
 * **names**: a capitalised name (a person, organisation, place) must be in the passage, its
   document's title or a publisher's name;
-* **modality** and **quantifiers**: "moet" where the matched source sentence says "kan" (or the
-  other way round), "alle" where it says "sommige" or has no quantifier;
-* **actors**: the provincie, het kabinet, gemeenten, werkgevers, werknemers … named in the sentence
-  must be named in the matched source sentence (or next to it);
+* **modality** and **quantifiers**: "moet" more often than the matched source sentences where they
+  say "kan" (or the other way round); "alle" more often than they do, or "sommige" where they say "alle";
+* **actors**: the provincie, het kabinet, gemeenten, werkgevers, werknemers … may not be named more
+  often than in the matched source sentences and the recommendation's title;
 * **new content**: a clause of three or more content words most of which the passage lacks
   ("…, en daarom moet u uw wachtwoord mailen").
 
-A Dutch sentence is matched to the source sentence that shares most of its content words. An
+Counting, not presence, catches a second "niet" in a sentence that had one, and "werknemers" put
+where "werkgevers" stood in a sentence that also names werknemers. A Dutch sentence is matched to
+the source sentence that shares most of its content words, and each of its clauses to the one that
+shares at least half of the clause's (``matched``). An
 English sentence over a Dutch source shares none: for it only contact details, numbers, names,
 actors (by the passage as a whole) and a negation the passage lacks altogether are checked
 (docs/llm.md says what that leaves unseen).
