@@ -13,8 +13,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from corpus.errors import AdvieswijzerError, QuestionError
@@ -38,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     from corpus.settings import apply_offline_env
 
     apply_offline_env()
+    if args.command == "scan":
+        return _scan(args.file, args.json)
     given = args.questions or ([] if sys.stdin.isatty() and not args.json else _stdin_lines(sys.stdin.buffer))
     questions = [_decoded(q) for q in given]
     if not questions:
@@ -69,7 +73,46 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="de vragen zijn één gesprek: elke vraag wordt gelezen met de eerdere (zoals 'En in de zorg?')",
     )
+    scan = sub.add_parser("scan", help="de productiviteitsscan: advies op maat bij ingevulde antwoorden")
+    scan.add_argument("file", type=Path, help="de antwoorden als TOML of JSON (zie docs/scan.md)")
+    scan.add_argument("--json", action="store_true", help="het rapport als JSON-object")
     return parser
+
+
+def _scan(path: Path, as_json: bool) -> int:
+    """``python -m assistant scan answers.toml``: the scan report for people, or as JSON."""
+    from assistant.scan import ScanAnswers, scan_report
+
+    try:
+        raw = path.read_bytes().decode("utf-8")
+        data = json.loads(raw) if path.suffix.lower() == ".json" else tomllib.loads(raw)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(
+            f"Fout: het bestand {str(path)!r} is geen leesbare TOML of JSON ({printable(str(exc))}).", file=sys.stderr
+        )
+        return 2
+    try:
+        answers = ScanAnswers.from_mapping(data if isinstance(data, dict) else {})
+        report = scan_report(_assistant(), answers)
+    except QuestionError as exc:
+        print(f"Fout: {printable(str(exc))}", file=sys.stderr)
+        return 2
+    except AdvieswijzerError as exc:
+        print(f"Fout: {printable(str(exc))}", file=sys.stderr)
+        return 1
+    if as_json:
+        record = {
+            "answers": asdict(report.answers),
+            "recommendations": report.recommendation_ids,
+            "topics": [asdict(t) for t in report.topics],
+            "missing": list(report.missing),
+            "text": report.text,
+            "citations": [asdict(c) for c in report.citations],
+        }
+        print(json.dumps(record, ensure_ascii=False))
+    else:
+        print(printable(report.text))
+    return 0
 
 
 def _stdin_lines(stream: BinaryIO) -> list[str]:

@@ -107,6 +107,10 @@ class Assistant:
         assert isinstance(answer, Answer)
         return answer
 
+    def validate(self, question: str) -> str:
+        """A question as the assistant takes it (control characters removed, trimmed), or a ``QuestionError``."""
+        return self._validate(question)
+
     def _validate(self, question: str) -> str:
         cleaned = "".join(ch for ch in question if ch.isprintable() or ch in "\n\t").strip()
         if not cleaned:

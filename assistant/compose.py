@@ -118,10 +118,10 @@ class ExtractiveComposer:
         for _, sentence, chunk in picked:
             if sentence not in used:
                 used.add(sentence)
-                lines.append(f"{sentence} [{_cite(citations, chunk, sentence)}]")
+                lines.append(f"{sentence} [{cite(citations, chunk, sentence)}]")
         for name, chunk in _practices(head, catalogue, unit.passages, self.practice_chunks):
             quote = first_sentence(chunk)
-            lines.append(f"{phrase(lang, 'practice', name=name)} {quote} [{_cite(citations, chunk, quote)}]")
+            lines.append(f"{phrase(lang, 'practice', name=name)} {quote} [{cite(citations, chunk, quote)}]")
         return "\n".join(lines)
 
 
@@ -237,7 +237,8 @@ def _practices(
     return result[:2]
 
 
-def _cite(citations: list[Citation], chunk: Chunk, quote: str) -> int:
+def cite(citations: list[Citation], chunk: Chunk, quote: str) -> int:
+    """The number of ``quote`` among ``citations``, added as the next one when it is new."""
     for c in citations:
         if c.quote == quote and c.doc_id == chunk.doc_id and c.page == chunk.page:
             return c.n

@@ -24,7 +24,8 @@ UI can turn it into friendly text in one place::
     ├── QuestionError          a question cannot be asked as it is
     │   ├── EmptyQuestionError     empty or blank
     │   ├── QuestionTooLongError   over the length limit
-    │   └── ArgumentTypeError      an API caller sent an argument of the wrong type
+    │   ├── ArgumentTypeError      an API caller sent an argument of the wrong type
+    │   └── ScanError              a filled-in scan holds an unknown option or a score outside 1-5
     ├── StoreUnavailableError  the vector store (Chroma server) cannot be reached
     ├── FeedbackError          a rating from the chat page could not be saved
     └── LLMError               the language model gave no usable answer (the extractive one is used)
@@ -162,6 +163,13 @@ class ArgumentTypeError(QuestionError):
             f"Het veld {name!r} moet {expected} zijn, niet {type(value).__name__}. "
             "Stuur het zoals de chatpagina het stuurt (zie de API-beschrijving onderaan de pagina)."
         )
+
+
+class ScanError(QuestionError):
+    """A filled-in productivity scan holds an unknown option id or a score outside 1-5."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"De scan kan zo niet worden gelezen: {detail}.")
 
 
 class StoreUnavailableError(AdvieswijzerError):

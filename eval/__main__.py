@@ -5,7 +5,8 @@ margin, 2 on a usage error. ``--update-baseline`` accepts the current figures as
 ``python -m eval calibrate`` fits the abstention thresholds on the train split and reports the
 held-out split (``eval/calibrate.py``); ``python -m eval calibrate-verifier`` fits the citation
 verifier's weights (``eval/calibrate_verifier.py``); ``python -m eval claims [N]`` measures the
-claim checks on a generated set of altered and true sentences (``eval/claim_set.py``; N failures shown).
+claim checks on a generated set of altered and true sentences (``eval/claim_set.py``; N failures shown);
+``python -m eval scan`` scores the productivity scan on ``eval/scan_profiles.jsonl`` (``eval/scan_eval.py``).
 ``--llm`` runs the language-model mode instead (``eval/llm_mode.py``: the configured model,
 ``ADVIESWIJZER_LLM__*``; ``--limit`` cases spread over the file; writes ``report-llm.md``, no gate).
 """
@@ -26,6 +27,13 @@ def main(argv: list[str] | None = None) -> int:
         return _calibrate(argv[0])
     if argv[:1] == ["claims"]:
         return _claims(int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else 0)
+    if argv[:1] == ["scan"]:
+        from corpus.settings import apply_offline_env
+
+        apply_offline_env()
+        from eval.scan_eval import main as scan_eval
+
+        return scan_eval()
     parser = argparse.ArgumentParser(prog="python -m eval", description="Evaluate the assistant on eval/cases.jsonl.")
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive llama-index baseline")
     parser.add_argument("--update-baseline", action="store_true", help="write the figures to eval/baseline.json")
