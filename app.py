@@ -20,7 +20,7 @@ STARTED = time.perf_counter()  # before the heavy imports: the startup figure co
 
 import sys  # noqa: E402
 import tempfile  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Iterator, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -35,9 +35,10 @@ from gradio.route_utils import delete_files_created_by_app  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
 from starlette.middleware import Middleware  # noqa: E402
 
+from assistant import scan  # noqa: E402
 from assistant.assistant import Assistant  # noqa: E402
 from assistant.index import Index  # noqa: E402
-from assistant.notes import docx_export, policy_note  # noqa: E402
+from assistant.notes import docx_export, policy_note, scan_export  # noqa: E402
 from assistant.page import browse, render  # noqa: E402
 from assistant.page.feedback import append_feedback, feedback_for  # noqa: E402
 from assistant.page.guard import LoginLimiter  # noqa: E402
@@ -214,6 +215,36 @@ class Page:
         note = policy_note.draft(topic, rec_ids, self.catalogue, self.assistant.index.chunks)
         return policy_note.to_markdown(note), ""
 
+    def make_scan(self, *values: Any) -> tuple[Any, ...]:
+        """The scan's chart, its advice (escaped like an answer), the DOCX and PDF downloads, and the
+        question "Vraag verder" puts in the chat. A wrong value gets a message, never a traceback."""
+        hidden = gr.DownloadButton(value=None, visible=False)
+        form = scan.load_form()
+        try:
+            report = scan.scan_report(self.assistant, _scan_answers(values, form), form)
+        except AdvieswijzerError as exc:
+            return (
+                gr.Image(visible=False),
+                "⚠️ " + render.escape_markdown(_reported(exc)),
+                hidden,
+                hidden,
+                gr.Button(visible=False),
+                "",
+            )
+        png = scan_export.radar_png(report.scores, form.text("nl", "title"))
+        _keep_newest(self.exports, self.settings.app.max_exports - 1)
+        files = scan_export.export(report, Path(tempfile.mkdtemp(dir=self.exports)), png)
+        topics = sorted((t for t in report.topics if t.kind in ("problem", "weak")), key=lambda t: t.kind != "problem")
+        follow = render.text("scan_follow_up", topic=topics[0].label) if topics else ""  # a ticked problem first
+        return (
+            gr.Image(value=str(files.chart), visible=True) if files.chart else gr.Image(visible=False),
+            render.scan_markdown(report.text),
+            gr.DownloadButton(value=str(files.docx), visible=True),
+            gr.DownloadButton(value=str(files.pdf), visible=True),
+            gr.Button(visible=bool(follow)),
+            follow,
+        )
+
     def export_note(self, markdown: str) -> tuple[Any, Any]:
         """Write the (edited) draft as DOCX and Markdown for the two download buttons. A draft over
         ``max_note_chars`` is not exported (a warning says so); only the newest ``max_exports`` are kept."""
@@ -232,6 +263,22 @@ class Page:
         )
 
 
+def _scan_answers(values: Sequence[Any], form: scan.ScanForm) -> scan.ScanAnswers:
+    """The scan tab's inputs (sector, size, region, one score per element, problems, own words)."""
+    sector, size, region, *rest = values
+    scores = rest[: len(form.elements)]
+    problems, own = rest[len(form.elements)], rest[len(form.elements) + 1]
+    data = {
+        "sector": sector,
+        "size": size,
+        "region": region,
+        "scores": {o.id: int(v) for o, v in zip(form.elements, scores, strict=True) if v},
+        "problems": list(problems or []),
+        "own_words": own or "",
+    }
+    return scan.ScanAnswers.from_mapping(data, form)
+
+
 def _keep_newest(folder: Path, keep: int) -> None:
     """Remove all but the ``keep`` newest subfolders of ``folder`` (exported drafts)."""
     old = sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)[keep:]
@@ -247,6 +294,7 @@ def build_page(page: Page) -> gr.Blocks:
             ask = _chat_tab(page)
             _catalogue_tab(page, tabs, ask)
             _note_tab(page)
+            _scan_tab(page, tabs, ask)
     return demo
 
 
@@ -354,6 +402,41 @@ def _note_tab(page: Page) -> None:
     topic.submit(page.find_for_note, inputs=[topic, documents], outputs=[picked, status])
     make.click(page.draft_note, inputs=[topic, picked], outputs=[draft, status])
     draft.change(page.export_note, inputs=[draft], outputs=[as_docx, as_markdown], trigger_mode="always_last")
+
+
+def _scan_tab(page: Page, tabs: gr.Tabs, ask: dict[str, Any]) -> None:
+    """De productiviteitsscan (issue 15): the questions of ``prompts/scan.toml``, the chart, the advice."""
+    form = scan.load_form()
+    with gr.Tab("Scan", id="scan"):
+        gr.Markdown(f"### {form.text('nl', 'title')}\n{form.text('nl', 'intro')}")
+        with gr.Row():
+            sector = gr.Dropdown(
+                [(o.nl, o.id) for o in form.sectors], value=None, label="Sector", elem_id="scan-sector"
+            )
+            size = gr.Dropdown([(o.nl, o.id) for o in form.sizes], value=None, label="Omvang", elem_id="scan-omvang")
+            region = gr.Dropdown([(o.nl, o.id) for o in form.regions], value=None, label="Regio", elem_id="scan-regio")
+        gr.Markdown(form.text("nl", "scale"))
+        scores = [
+            gr.Radio(["1", "2", "3", "4", "5"], value=None, label=o.nl, elem_id=f"scan-{o.id}") for o in form.elements
+        ]
+        problems = gr.CheckboxGroup(
+            [(o.nl, o.id) for o in form.problems], label="Uw grootste problemen", elem_id="scan-problemen"
+        )
+        own = gr.Textbox(label="In uw eigen woorden (mag leeg)", lines=2, elem_id="scan-eigen-woorden")
+        make = gr.Button("Maak mijn advies", variant="primary", elem_id="scan-maak")
+        chart = gr.Image(label="Uw schijf", type="filepath", visible=False, elem_id="scan-schijf", interactive=False)
+        advice = gr.Markdown(elem_id="scan-advies")
+        with gr.Row():
+            as_docx = gr.DownloadButton("Download DOCX", visible=False, elem_id="scan-docx")
+            as_pdf = gr.DownloadButton("Download PDF", visible=False, elem_id="scan-pdf")
+            further = gr.Button("Vraag verder over dit advies", visible=False, elem_id="scan-verder")
+        follow = gr.State("")
+    make.click(
+        page.make_scan,
+        inputs=[sector, size, region, *scores, problems, own],
+        outputs=[chart, advice, as_docx, as_pdf, further, follow],
+    )
+    further.click(lambda text: (text, gr.Tabs(selected="chat")), inputs=[follow], outputs=[ask["inputs"][0], tabs])
 
 
 def ensure_index(settings: Settings) -> None:

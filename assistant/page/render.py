@@ -92,6 +92,17 @@ def answer_markdown(answer: Answer) -> str:
     return _ESCAPED_MARKER.sub(link, body)
 
 
+def scan_markdown(text: str) -> str:
+    """A scan report for the page: escaped like an answer (its quotes come from documents), its own
+    ``##``/``###`` headings and ``**titles**`` kept."""
+    lines = []
+    for line in text.splitlines():
+        marks, _, rest = line.partition(" ") if line.startswith("#") else ("", "", line)
+        escaped = escape_markdown(rest).replace(r"\*\*", "**")
+        lines.append(f"{marks} {escaped}" if marks else escaped)
+    return "\n\n".join(line for line in lines if line)  # one paragraph per line: Markdown joins single breaks
+
+
 def pdf_url(path: str, page: int) -> str:
     """A link that opens a corpus PDF at a 1-based PDF page."""
     return f"{FILE_ROUTE}{url_quote(path, safe='/')}#page={max(1, page)}"

@@ -282,3 +282,40 @@ def test_catalogue_search_detail_and_ask_about(page, artifacts):
     page.wait_for_selector("#bronnen .bron")
     expect(page.locator("#chat")).to_contain_text("Wat adviseert de SER over 'Hanteer het 'no wrong door' principe'?")
     _shot(page, artifacts, "07-vraag-hierover")
+
+
+def test_scan_as_a_builder_short_of_staff_gives_chart_advice_and_downloads(page, artifacts):
+    """Issue 15: a construction company with 12 employees that cannot find staff and scores low on
+    smarter work gets the chart and advice citing SER Overijssel on staff shortage and smarter work,
+    with a best practice; the DOCX and PDF open and hold the chart and the notes."""
+    page.get_by_role("tab", name="Scan").click()
+    for field, option in (("#scan-sector", "Bouw"), ("#scan-omvang", "10 tot 50 medewerkers")):
+        page.click(f"{field} input")
+        page.get_by_role("option", name=option, exact=True).click()
+    from assistant.scan import load_form
+
+    low = {"slimmer-werken": "1", "werkprocessen": "2"}
+    for element in load_form().elements:
+        page.locator(f"#scan-{element.id}").get_by_label(low.get(element.id, "3"), exact=True).check()
+    page.locator("#scan-problemen").get_by_label("Personeel vinden", exact=True).check()
+    page.click("#scan-maak")
+    page.wait_for_selector("#scan-schijf img", timeout=WAIT_MS)
+    page.wait_for_selector("#scan-docx", state="visible")
+    _shot(page, artifacts, "scan-01-advice", full=True)
+    advice = page.inner_text("#scan-advies")
+    assert "aanbeveling 1.2" in advice and ("aanbeveling 5.3" in advice or "aanbeveling 2.6" in advice), advice[:800]
+    assert "Voorbeeld uit de praktijk" in advice and "Bronnen" in advice
+    docx_path = _download(page, "#scan-docx", artifacts / "scan.docx")
+    import docx
+
+    document = docx.Document(str(docx_path))
+    assert document.inline_shapes and "Zie de huidige krapte als een kans" in _docx_text(docx_path)
+    pdf_path = _download(page, "#scan-pdf", artifacts / "scan.pdf")
+    import pypdf
+
+    reader = pypdf.PdfReader(str(pdf_path))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert reader.pages[0].images and "Bronnen" in text and "krapte" in text
+    page.click("#scan-verder")
+    page.wait_for_selector("#vraag textarea")
+    assert "Personeel vinden" in page.input_value("#vraag textarea")
