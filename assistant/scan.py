@@ -182,9 +182,8 @@ def _render(
 ) -> tuple[str, list[Citation]]:
     lang = answers.language
     index = assistant.index
-    catalogue, chunks = index.catalogue, index.chunks
-    first = first_chunks(chunks)
-    practices = _practice_chunks(chunks)
+    catalogue = index.catalogue
+    first, practices = _lookups(index)
     sector = next((o for o in form.sectors if o.id == answers.sector), None)
     citations: list[Citation] = []
     blocks = [f"## {form.text(lang, 'title')}"]
@@ -214,12 +213,21 @@ def _render(
     return "\n\n".join(b for b in blocks if b), citations
 
 
-def _practice_chunks(chunks: Sequence[Any]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for chunk in chunks:
-        if chunk.best_practice:
-            found.setdefault(chunk.best_practice, chunk)
-    return found
+_LOOKUPS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}  # index folder -> (first chunks, practices)
+
+
+def _lookups(index: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Per index version (its folder): the passage that sets out each recommendation, and the first
+    passage of each best practice; made once, since a scan asks for them on every click."""
+    key = str(index.folder)
+    if key not in _LOOKUPS:
+        practices: dict[str, Any] = {}
+        for chunk in index.chunks:
+            if chunk.best_practice:
+                practices.setdefault(chunk.best_practice, chunk)
+        _LOOKUPS.clear()  # only the version in use is kept
+        _LOOKUPS[key] = (first_chunks(index.chunks), practices)
+    return _LOOKUPS[key]
 
 
 def _practice_lines(
