@@ -102,3 +102,14 @@ def test_sources_panel_without_citations_says_so(tiny_catalogue):
 def test_interface_texts_and_examples_load():
     assert "2000" in render.text("question_info", limit=2000)
     assert len(render.examples()) >= 3
+
+
+def test_a_quote_from_an_ocr_page_says_so_in_the_sources_panel(tiny_answer, tiny_catalogue, tiny_chunks):
+    """Issue 14: a reader of a quote read with OCR knows to check it against the PDF."""
+    from dataclasses import replace
+
+    by_page = render.chunks_by_page(tiny_chunks)
+    plain = render.sources_html(tiny_answer, tiny_catalogue, by_page)
+    scanned = replace(tiny_answer, citations=(replace(tiny_answer.citations[0], ocr=True), *tiny_answer.citations[1:]))
+    panel = render.sources_html(scanned, tiny_catalogue, by_page)
+    assert "tekst via OCR" not in plain and panel.count("tekst via OCR") == 1
