@@ -245,22 +245,28 @@ class Page:
             follow,
         )
 
-    def export_note(self, markdown: str) -> tuple[Any, Any]:
-        """Write the (edited) draft as DOCX and Markdown for the two download buttons. A draft over
+    def export_note(self, markdown: str) -> tuple[Any, Any, Any]:
+        """Write the (edited) draft as DOCX, Markdown and PDF for the three download buttons. A draft over
         ``max_note_chars`` is not exported (a warning says so); only the newest ``max_exports`` are kept."""
         limits = self.settings.app
-        hidden = gr.DownloadButton(value=None, visible=False)
+        hidden = (_hidden_download(), _hidden_download(), _hidden_download())
         if not isinstance(markdown, str) or not markdown.strip():
-            return hidden, hidden
+            return hidden
         if len(markdown) > limits.max_note_chars:
             gr.Warning(render.text("note_too_long", limit=limits.max_note_chars))
-            return hidden, gr.DownloadButton(value=None, visible=False)
+            return hidden
         title = next((ln.lstrip("# ") for ln in markdown.splitlines() if ln.startswith("# ")), "beleidsnotitie")
         _keep_newest(self.exports, limits.max_exports - 1)
         files = docx_export.export(markdown, Path(tempfile.mkdtemp(dir=self.exports)), title)
-        return gr.DownloadButton(value=str(files.docx), visible=True), gr.DownloadButton(
-            value=str(files.markdown), visible=True
-        )
+        return _download(files.docx), _download(files.markdown), _download(files.pdf)
+
+
+def _download(path: Path) -> Any:
+    return gr.DownloadButton(value=str(path), visible=True)
+
+
+def _hidden_download() -> Any:
+    return gr.DownloadButton(value=None, visible=False)
 
 
 def _scan_answers(values: Sequence[Any], form: scan.ScanForm) -> scan.ScanAnswers:
@@ -398,10 +404,11 @@ def _note_tab(page: Page) -> None:
         with gr.Row():
             as_docx = gr.DownloadButton("Download DOCX", visible=False, elem_id="download-docx")
             as_markdown = gr.DownloadButton("Download Markdown", visible=False, elem_id="download-md")
+            as_pdf = gr.DownloadButton("Download PDF", visible=False, elem_id="download-pdf")
     find.click(page.find_for_note, inputs=[topic, documents], outputs=[picked, status])
     topic.submit(page.find_for_note, inputs=[topic, documents], outputs=[picked, status])
     make.click(page.draft_note, inputs=[topic, picked], outputs=[draft, status])
-    draft.change(page.export_note, inputs=[draft], outputs=[as_docx, as_markdown], trigger_mode="always_last")
+    draft.change(page.export_note, inputs=[draft], outputs=[as_docx, as_markdown, as_pdf], trigger_mode="always_last")
 
 
 def _scan_tab(page: Page, tabs: gr.Tabs, ask: dict[str, Any]) -> None:

@@ -16,12 +16,25 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from assistant.claims import ACTORS
 from corpus.records import BestPractice, Catalogue, Chunk, Document, Recommendation
 from corpus.settings import PROJECT_ROOT
 
 TEMPLATES_FILE = PROJECT_ROOT / "prompts" / "policy_note.toml"
 MAX_SENTENCES = 2  # quoted sentences per recommendation
 MAX_CANDIDATES = 10  # recommendations offered for a topic
+MAX_ACTOR_QUOTES = 2  # sentences quoted per actor under "Overwegingen"
+# the actors "Overwegingen" looks for (assistant/claims.py knows their word forms), as the note names them
+ACTOR_LABELS = {
+    "provincie": "de provincie",
+    "kabinet": "het kabinet en de overheid",
+    "gemeente": "gemeenten",
+    "werkgever": "werkgevers",
+    "werknemer": "werknemers",
+    "vakbond": "vakbonden en sociale partners",
+    "onderwijs": "het onderwijs",
+    "ondernemer": "ondernemers",
+}
 SENTENCE_CHARS = (30, 400)  # a quotable sentence is neither a fragment nor a whole page
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _STARTS_WELL = re.compile(r"^[A-Z0-9À-Ý\"'‘“(]")
@@ -103,7 +116,8 @@ def draft(topic: str, rec_ids: Sequence[str], catalogue: Catalogue, chunks: Iter
         NoteSection(names["praktijk"], _praktijk(recs, notes, catalogue)),
         NoteSection(names["overwegingen"], _overwegingen(recs, notes)),
     )
-    return PolicyNote(topic, templates()["title"].format(topic=topic), sections, tuple(notes.footnotes))
+    kept = tuple(section for section in sections if section.blocks)  # no section without content
+    return PolicyNote(topic, templates()["title"].format(topic=topic), kept, tuple(notes.footnotes))
 
 
 def to_markdown(note: PolicyNote) -> str:
@@ -168,6 +182,13 @@ class _Notes:
             self._numbers[key] = n
         return self._numbers[key]
 
+    def on_a_page(self, rec: Recommendation, text: str) -> bool:
+        """Whether the first of the recommendation's own passages that holds ``text`` lies on one page
+        (a sentence across two passages, or in a passage over a page turn, has no sure page to cite)."""
+        wanted = " ".join(text.split())
+        holding = [c for c in self.by_rec.get(rec.rec_id, []) if wanted in " ".join(c.text.split())]
+        return bool(holding) and holding[0].page == holding[0].page_end
+
     def _locate(self, rec: Recommendation, text: str, anywhere: bool = False) -> tuple[int, str]:
         """The page of the first chunk that holds ``text``: the recommendation's own chunks, then the
         document's chunks on its pages (then, with ``anywhere``, the whole document, e.g. a summary
@@ -222,16 +243,21 @@ def _praktijk(recs: list[Recommendation], notes: _Notes, catalogue: Catalogue) -
 
 
 def _overwegingen(recs: list[Recommendation], notes: _Notes) -> tuple[Block, ...]:
-    statements = []
-    for group in _grouped(recs, lambda r: r.doc_id):
-        which = _which(group)
-        text = phrase("overweging_document", which=which, doc=notes.document(group[0]).title)
-        statements.append(Statement(text, tuple(notes.title(r) for r in group)))
-    for group in _grouped(recs, lambda r: (r.doc_id, r.theme)):
-        if len(group) > 1 and group[0].theme:
-            text = phrase("overweging_theme", which=_which(group), theme=group[0].theme)
-            statements.append(Statement(text, tuple(notes.title(r) for r in group)))
-    return (Block("", tuple(statements)),)
+    """Who acts, in the recommendations' own words: per actor the advisories name (provincie, kabinet,
+    gemeenten, werkgevers, werknemers, vakbonden, onderwijs, ondernemers), the selected
+    recommendations' sentences that name it, quoted with their notes; nothing when none does."""
+    blocks = []
+    for group, label in ACTOR_LABELS.items():
+        quoted = [
+            (rec, sentence)
+            for rec in recs
+            for sentence in sentences(rec.text)
+            if ACTORS[group] & set(re.findall(r"\w+", sentence.lower())) and notes.on_a_page(rec, sentence)
+        ][:MAX_ACTOR_QUOTES]
+        if quoted:
+            statements = tuple(Statement(s, (notes.sentence(rec, s),)) for rec, s in quoted)
+            blocks.append(Block(phrase("overweging_actor", actor=label), statements, bullet=True))
+    return tuple(blocks)
 
 
 def _grouped(recs: list[Recommendation], key: Callable[[Recommendation], object]) -> list[list[Recommendation]]:

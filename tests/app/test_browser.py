@@ -99,6 +99,8 @@ def test_cited_answer_source_rating_and_policy_note(page, app_server, artifacts,
     _check_docx(docx_path, real_settings)
     md_path = _download(page, "#download-md", artifacts / "beleidsnotitie.md")
     assert md_path.read_text(encoding="utf-8").startswith(draft_text.splitlines()[0])
+    pdf_path = _download(page, "#download-pdf", artifacts / "beleidsnotitie.pdf")
+    _check_pdf(pdf_path, md_path.read_text(encoding="utf-8"))
 
 
 def _scroll_chat_to_top(page) -> None:
@@ -169,7 +171,9 @@ def _docx_text(path: Path) -> str:
 
 
 def _check_docx(path: Path, real_settings) -> None:
-    """Word heading styles, superscript references, and numbered endnotes with document, page and quote."""
+    """Word heading styles and real footnotes (issue 16) with document, page and quote, on A4."""
+    import zipfile
+
     import docx
 
     from ingest import store
@@ -177,16 +181,30 @@ def _check_docx(path: Path, real_settings) -> None:
     document = docx.Document(str(path))
     paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
     assert ("Heading 1", f"Beleidsnotitie: {TOPIC}") in paragraphs
-    assert [t for s, t in paragraphs if s == "Heading 2"] == SECTIONS
-    assert any(r.font.superscript and r.text[:1].isdigit() for p in document.paragraphs for r in p.runs)
-    start = paragraphs.index(("Heading 2", "Bronnen"))
-    notes = [t for s, t in paragraphs[start + 1 :] if re.match(r"\d+\. ", t)]
-    assert notes and [int(t.split(".")[0]) for t in notes] == list(range(1, len(notes) + 1))
+    headings = [t for s, t in paragraphs if s == "Heading 2"]
+    assert headings[:3] == SECTIONS[:3]  # ("Bronnen" stays only when text of its own follows: the edit below)
+    assert round(document.sections[0].page_height.mm) == 297
+    with zipfile.ZipFile(path) as archive:
+        body, footnotes = archive.read("word/document.xml").decode(), archive.read("word/footnotes.xml").decode()
+    references = set(re.findall(r'<w:footnoteReference w:id="(\d+)"/>', body))
+    notes = re.findall(r'<w:footnote w:id="(\d+)">(.*?)</w:footnote>', footnotes)
+    assert references and references == {n for n, _ in notes}
     titles = [d.title for d in store.load_catalogue(store.require_current(real_settings.index)).documents]
-    for note in notes:
-        assert any(title in note for title in titles), note
-        assert re.search(r", p\. \w+: \".+\"$", note), note
+    for _, note in notes:
+        text = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", note))
+        assert any(title in text for title in titles) and re.search(r", p\. \w+: ", text), text
     assert "Eigen aantekening van de beleidsmedewerker." in [t for _, t in paragraphs]
+
+
+def _check_pdf(path: Path, markdown: str) -> None:
+    """A4 pages with every quote and every note of the draft (as endnotes)."""
+    import pypdf
+
+    reader = pypdf.PdfReader(str(path))
+    text = " ".join(" ".join(p.extract_text() or "" for p in reader.pages).split())
+    assert all(round(float(p.mediabox.height)) == 842 for p in reader.pages)
+    for note in re.findall(r"^\[\^\d+\]: .*: \"(.*)\"$", markdown, re.MULTILINE):
+        assert " ".join(note.split())[:60] in text, note
 
 
 @pytest.mark.parametrize("first", STAFF_SHORTAGE)

@@ -101,10 +101,10 @@ def test_note_exports_are_bounded_in_size_and_number(real_settings: Any, assista
     limits = AppSettings(max_note_chars=1000, max_exports=3, feedback_file=tmp_path / "f.jsonl")
     page = app_module.Page(real_settings.model_copy(update={"app": limits}), assistant)
     with pytest.warns(UserWarning, match="te lang"):  # gr.Warning outside a request
-        docx, markdown = page.export_note("# Notitie\n\n" + "tekst " * 400)
-    assert docx.visible is False and markdown.visible is False  # too long: not exported
+        buttons = page.export_note("# Notitie\n\n" + "tekst " * 400)
+    assert all(b.visible is False for b in buttons)  # too long: not exported
     for n in range(8):
-        docx, _ = page.export_note(f"# Notitie {n}\n\nKorte tekst.")
+        docx, _, _ = page.export_note(f"# Notitie {n}\n\nKorte tekst.")
         assert docx.visible is True
     assert len([p for p in page.exports.iterdir() if p.is_dir()]) == 3
 

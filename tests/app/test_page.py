@@ -75,8 +75,9 @@ def test_note_handlers_find_draft_and_export(page):
     assert picked["value"] and "gevonden" in message
     draft, message = page.draft_note("ondersteuning van het mkb bij AI", picked["value"])
     assert draft.startswith("# Beleidsnotitie: ondersteuning van het mkb bij AI") and message == ""
-    as_docx, as_markdown = page.export_note(draft)
+    as_docx, as_markdown, as_pdf = page.export_note(draft)
     assert as_docx.value["path"].endswith(".docx") and as_markdown.value["path"].endswith(".md")
+    assert as_pdf.value["path"].endswith(".pdf")
     assert page.export_note("  ")[0].visible is False
     assert page.draft_note("", ["x"])[1] == "Vul eerst een onderwerp in."
     assert page.draft_note("iets", [])[1].startswith("Kies minstens één")
