@@ -62,7 +62,7 @@ def run_case(case: Case, answer: Answer, catalogue: Catalogue, chunks: Mapping[s
         # a best practice is cited for its example, not as a recommendation of its own
         if citation.recommendation_id and not citation.best_practice and citation.recommendation_id not in result.cited:
             result.cited.append(citation.recommendation_id)
-            result.precise.append(_related(citation.recommendation_id, case.expected_recommendations))
+            result.precise.append(related(citation.recommendation_id, case.expected_recommendations))
         result.pages_ok.append(citation.page_label in expected_pages)
     result.supported = sentence_support(answer, chunks) if chunks is not None else []
     return result
@@ -76,11 +76,12 @@ def _complete(result: CaseResult) -> bool:
 def topic_result(case: Case, rec_ids: Sequence[str]) -> CaseResult:
     """A policy-note topic: the recommendations proposed for it, scored like cited ones."""
     cited = list(dict.fromkeys(rec_ids))
-    precise = [_related(r, case.expected_recommendations) for r in cited]
+    precise = [related(r, case.expected_recommendations) for r in cited]
     return CaseResult(case, None, not cited, cited, precise)
 
 
-def _related(rec_id: str, expected: Sequence[str]) -> bool:
+def related(rec_id: str, expected: Sequence[str]) -> bool:
+    """The recommendation is one of ``expected``, a sub-recommendation of one, or the main one of one."""
     return belongs(rec_id, expected) or any(e.startswith(rec_id + ".") for e in expected)
 
 

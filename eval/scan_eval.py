@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.scan import ScanAnswers, ScanReport, load_form, scan_report
-from eval.runner import _related
+from eval.runner import related
 
 PROFILES = Path(__file__).with_name("scan_profiles.jsonl")
 TARGET_HIT = 0.85
@@ -56,7 +56,7 @@ def score(assistant: Any, profile: Mapping[str, Any]) -> Scored:
     seconds = time.perf_counter() - started
     given = report.recommendation_ids
     expected = tuple(profile["expected"])
-    found = tuple(e for e in expected if any(_related(r, [e]) or _related(e, [r]) for r in given))
+    found = tuple(e for e in expected if any(related(r, [e]) or related(e, [r]) for r in given))
     chunks = {c.chunk_id: c.text for c in assistant.index.chunks}
     return Scored(str(profile["id"]), found, expected, unsupported_lines(report, chunks), seconds)
 
