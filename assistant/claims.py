@@ -140,8 +140,8 @@ def _prepared(text: str, where: str, names: str, title: str) -> ClaimSource:
     context = f"{text} {where}"
     return ClaimSource(
         sentences,
-        tuple(content_stems(s) for s in sentences),
-        content_stems(context),
+        tuple(content_stems(s, numbers=False) for s in sentences),
+        content_stems(context, numbers=False),
         frozenset(numbers_in(context)),
         frozenset(_WORD.findall(fold(f"{context} {names}"))) | _ALWAYS_KNOWN_NAMES,
         tuple(_WORD.findall(fold(title))),
@@ -192,11 +192,11 @@ def negation_added(claim: str, source: ClaimSource) -> str:
 
 def negation_dropped(claim: str, source: ClaimSource) -> str:
     """A negated source clause whose words the sentence repeats (three in five) keeps its negation."""
-    stems, said = content_stems(claim), _count(_words_of(claim), NEGATIONS)
+    stems, said = content_stems(claim, numbers=False), _count(_words_of(claim), NEGATIONS)
     covered = 0
     for sentence in matched(claim, source).split("\n"):
         for clause in _CLAUSES.split(sentence):
-            words = content_stems(clause)
+            words = content_stems(clause, numbers=False)
             if len(words) >= 2 and len(words & stems) >= 0.6 * len(words):
                 covered += _count(_words_of(clause), NEGATIONS)
     if said < covered:
@@ -247,13 +247,23 @@ def negation_anywhere(claim: str, source: ClaimSource) -> str:
 
 def new_content(claim: str, source: ClaimSource) -> str:
     for clause in clauses(claim):
-        words = content_stems(clause)
+        words = content_stems(clause, numbers=False)
         if len(words) >= NEW_CLAUSE_MIN_WORDS and len(words - source.stems) > NEW_CLAUSE_MAX_SHARE * len(words):
             return f"clause {clause.strip()!r} not in source"
     return ""
 
 
 Rule = Callable[[str, ClaimSource], str]
+
+# Words an answer uses to frame a claim ("De SER adviseert …", "Volgens het advies …"), not to state
+# it: they are not counted as the claim's content (calibration: framed claims 0.69 -> see docs/llm.md).
+FRAMING_WORDS = frozenset(
+    {
+        *("ser", "advies", "adviezen", "adviseert", "adviseren", "aanbeveling", "aanbevelingen", "beveelt", "stelt"),
+        *("volgens", "bron", "bronnen", "recommends", "recommend", "recommendation", "recommendations", "advice"),
+        *("advisory", "advisories", "according", "source", "sources"),
+    }
+)
 DUTCH_RULES: tuple[Rule, ...] = (
     contact_details,
     numbers,
@@ -331,9 +341,9 @@ def clauses(claim: str) -> list[str]:
 def matched(claim: str, source: ClaimSource) -> str:
     """The source sentences the claim says again, one per line: the one sharing most of its content
     words, and for each clause the one sharing at least half of the clause's (two or more)."""
-    rows = {_best_row(content_stems(claim), source, 1)}
+    rows = {_best_row(content_stems(claim, numbers=False), source, 1)}
     for clause in clauses(claim):
-        stems = content_stems(clause)
+        stems = content_stems(clause, numbers=False)
         rows.add(_best_row(stems, source, max(2, math.ceil(len(stems) / 2))))
     return "\n".join(source.sentences[r] for r in sorted(r for r in rows if r is not None))
 
@@ -373,14 +383,14 @@ def _words(text: str) -> set[str]:
     return set(_WORD.findall(fold(text)))
 
 
-def content_stems(text: str) -> frozenset[str]:
+def content_stems(text: str, numbers: bool = True) -> frozenset[str]:
+    """Stems of a text's content words (stop words and framing words left out); ``numbers=False``
+    leaves out numbers too (the claim checks judge those on their own). The support score uses this."""
     stop = _stop()
-    words = [w for w in _WORD.findall(fold(text)) if w not in stop and len(w) > 1 and not w.isdigit()]
+    words = [w for w in _WORD.findall(fold(text)) if w not in stop and len(w) > 1 and (numbers or not w.isdigit())]
     return frozenset(stemmer().stemWords(words))
 
 
 @lru_cache(maxsize=1)
 def _stop() -> frozenset[str]:
-    from assistant.verify import FRAMING_WORDS
-
     return frozenset(stopwords()) | FRAMING_WORDS

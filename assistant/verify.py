@@ -37,11 +37,10 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.claims import ClaimSource, check_claim, claim_source, is_english
+from assistant.claims import ClaimSource, check_claim, claim_source, content_stems, is_english
 from corpus.errors import ConfigError
 from corpus.records import Chunk
 from ingest.embed import Embedder
-from ingest.text import fold, stemmer, stopwords
 
 VERIFIER_FILE = Path(__file__).with_name("verifier.toml")
 
@@ -49,15 +48,6 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])|(?<=\])\s+(?=[A-Z\"'(])")
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _WORD = re.compile(r"[a-z0-9]+")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
-# Words an answer uses to frame a claim ("De SER adviseert …", "Volgens het advies …"), not to state
-# it: they are not counted as the claim's content (calibration: framed claims 0.69 -> see docs/llm.md).
-FRAMING_WORDS = frozenset(
-    {
-        *("ser", "advies", "adviezen", "adviseert", "adviseren", "aanbeveling", "aanbevelingen", "beveelt", "stelt"),
-        *("volgens", "bron", "bronnen", "recommends", "recommend", "recommendation", "recommendations", "advice"),
-        *("advisory", "advisories", "according", "source", "sources"),
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -175,17 +165,6 @@ def parse_markers(sentence: str) -> tuple[str, tuple[int, ...]]:
     numbers = [int(n) for group in _MARKER.findall(sentence) for n in re.split(r"\s*[,;]\s*", group)]
     text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(_MARKER.sub("", sentence).split()))
     return text, tuple(dict.fromkeys(numbers))
-
-
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    return frozenset(stopwords()) | FRAMING_WORDS
-
-
-def content_stems(text: str) -> frozenset[str]:
-    stop = _stopwords()
-    words = [w for w in _WORD.findall(fold(text)) if w not in stop and len(w) > 1]
-    return frozenset(stemmer().stemWords(words))
 
 
 def lexical_support(claim: frozenset[str] | set[str], source: frozenset[str] | set[str]) -> float:

@@ -35,8 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from assistant.claims import check_claim, claim_source, is_english
-from assistant.verify import Weights, content_stems, lexical_support, load_weights, source_sentences
+from assistant.claims import check_claim, claim_source, content_stems, is_english
+from assistant.verify import Weights, lexical_support, load_weights, source_sentences
 from corpus.records import Chunk
 from ingest.embed import Embedder
 from ingest.text import fold
