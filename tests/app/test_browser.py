@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,12 +21,10 @@ from assistant.page import render
 from assistant.page.feedback import read_feedback
 from ingest.clean import normalize
 from ingest.text import fold
+from tests.browser import LAUNCH_ARGS, chromium_or_skip
 
 pytestmark = pytest.mark.browser
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the Python package)")
-CHROMIUM = shutil.which("chromium")
-if CHROMIUM is None:
-    pytest.skip("Debian chromium not found: apt-get install -y chromium", allow_module_level=True)
+playwright_api, CHROMIUM = chromium_or_skip()
 
 QUESTION = "Waar kan ik terecht als ik niet weet bij welke instantie ik moet zijn?"
 TOPIC = "ondersteuning van het mkb bij de inzet van AI"
@@ -46,7 +43,7 @@ BOT = "#chat [data-testid='bot']"
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     with playwright_api.sync_playwright() as playwright:
-        args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        args = LAUNCH_ARGS
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
         yield launched
         launched.close()

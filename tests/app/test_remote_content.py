@@ -6,7 +6,6 @@ such link is clickable."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,14 +17,12 @@ from typing import Any, ClassVar
 import pytest
 
 from corpus.settings import PROJECT_ROOT
+from tests.browser import LAUNCH_ARGS, chromium_or_skip
 from tests.conftest import make_pdf
 from tests.fakes.openai_server import fake_openai_server
 
 pytestmark = pytest.mark.browser
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the Python package)")
-CHROMIUM = shutil.which("chromium")
-if CHROMIUM is None:
-    pytest.skip("Debian chromium not found: apt-get install -y chromium", allow_module_level=True)
+playwright_api, CHROMIUM = chromium_or_skip()
 
 QUESTION = "Hoe helpt het loket ondernemers met scholing van werknemers?"
 WAIT_MS = 30_000
@@ -96,7 +93,7 @@ def hostile_app(tmp_path: Path, tracker, cli_env, start_app, manifest_file: Path
 def test_no_request_leaves_for_another_origin_and_no_link_is_clickable(hostile_app, tracker, artifacts) -> None:
     origin, hits = tracker
     with playwright_api.sync_playwright() as playwright:
-        args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        args = LAUNCH_ARGS
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(WAIT_MS)
